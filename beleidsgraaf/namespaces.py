@@ -1,0 +1,66 @@
+"""Vocabularies used in the graph, defined once.
+
+`BG` mirrors ontology/beleidsgraaf.ttl term for term (a test checks the two agree), so that a
+typo in code is an AttributeError instead of a silently wrong IRI.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rdflib import Namespace
+from rdflib.namespace import DefinedNamespace
+
+__all__ = ["BG", "NIF", "ELI", "ITSRDF", "TOOI", "BWB", "WD", "DEFAULT_BASE", "data_base"]
+
+
+class BG(DefinedNamespace):
+    """The beleidsgraaf ontology."""
+
+    _NS = Namespace("https://w3id.org/beleidsgraaf/def#")
+    _fail = True
+
+    # classes
+    Document: type
+    Section: type
+    Goal: type
+    Activity: type
+    Organisation: type
+    Law: type
+    Place: type
+    Instrument: type
+    ActorGroup: type
+    Mention: type
+
+    # relations between activities and what they name
+    involves: type
+    concernsLaw: type
+    usesInstrument: type
+    concernsPlace: type
+    contributesTo: type
+
+    # provenance and bookkeeping
+    mentionedIn: type
+    sourceText: type
+    sha256: type
+    municipality: type
+    year: type
+    position: type
+    role: type
+    extractedBy: type
+
+
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ITSRDF = Namespace("http://www.w3.org/2005/11/its/rdf#")
+TOOI = Namespace("https://identifier.overheid.nl/tooi/id/")
+BWB = Namespace("https://wetten.overheid.nl/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+DEFAULT_BASE = "https://w3id.org/beleidsgraaf/id/"
+
+
+def data_base() -> str:
+    """The base IRI for data; BELEIDSGRAAF_BASE overrides the default."""
+    base = os.environ.get("BELEIDSGRAAF_BASE", DEFAULT_BASE)
+    return base if base.endswith(("/", "#")) else base + "/"

@@ -1,0 +1,240 @@
+"""The project's Dutch spaCy pipeline: tokenizer rules for policy text, sentence breaks, loading.
+
+Public API
+----------
+``load_nlp(name_or_path=None)``
+    Load (once per process) the shipped pipeline ``extract/model/nl_beleidsgraaf`` or any
+    other spaCy pipeline given by package name (e.g. ``"nl_core_news_sm"``) or folder path.
+``customize_tokenizer(nlp)``
+    Apply the policy-text tokenizer rules in place. They are plain spaCy tokenizer settings
+    (special cases, ``token_match``, infix regex), so ``nlp.to_disk`` stores them in the model
+    folder and ``spacy.load`` reproduces them without this module.
+``bg_sentence_breaks``
+    Pipeline component (first in the pipeline) that starts a new sentence after blank lines,
+    after headings (lines without final punctuation) and after sentence-final punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import compile_infix_regex, compile_suffix_regex
+
+__all__ = [
+    "DEFAULT_MODEL_PATH",
+    "ModelNotFoundError",
+    "POLICY_ABBREVIATIONS",
+    "bg_sentence_breaks",
+    "customize_tokenizer",
+    "load_nlp",
+]
+
+DEFAULT_MODEL_PATH = Path(__file__).parent / "model" / "nl_beleidsgraaf"
+
+#: Abbreviations common in Dutch policy text that must stay one token (the trailing period
+#: is part of the token). Capitalised variants are added automatically.
+POLICY_ABBREVIATIONS: tuple[str, ...] = (
+    "o.a.",
+    "i.s.m.",
+    "m.b.t.",
+    "m.b.v.",
+    "t.b.v.",
+    "t.a.v.",
+    "i.v.m.",
+    "i.c.m.",
+    "i.o.m.",
+    "i.p.v.",
+    "i.r.t.",
+    "n.a.v.",
+    "o.b.v.",
+    "m.u.v.",
+    "t.o.v.",
+    "t.z.t.",
+    "z.s.m.",
+    "d.w.z.",
+    "e.d.",
+    "e.e.a.",
+    "e.a.",
+    "c.q.",
+    "m.n.",
+    "bijv.",
+    "bv.",
+    "incl.",
+    "excl.",
+    "resp.",
+    "ca.",
+    "nr.",
+    "art.",
+    "blz.",
+    "zgn.",
+    "evt.",
+    "mln.",
+    "mld.",
+    "mrd.",
+    "min.",
+    "max.",
+    "ong.",
+    "vnl.",
+    "vgl.",
+    "etc.",
+    "enz.",
+    "jl.",
+    "jr.",
+    "dhr.",
+    "mevr.",
+    "mw.",
+    "gem.",
+)
+
+# Whole-token patterns that must never be split (checked before prefix/suffix splitting).
+#   numbered items and section numbers: 1.1  2.1.3  2.1.3.
+#   council motions / amendments: 094M, 12A
+#   hashtag-like programme names: Projecten#Indebuurt
+TOKEN_MATCH_PATTERN = (
+    r"^(?:"
+    r"\d{1,3}(?:\.\d{1,3})+\.?"
+    r"|\d{2,4}[A-Z]{1,2}"
+    r"|[^\W\d_][\w\-]*#[\w\-]+"
+    r")$"
+)
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+# Hyphen between letters when the part before it is capitalised or an acronym and the part
+# after it is lower case: Nibud-onderzoek -> Nibud - onderzoek, GGZ-domein, Wmo-domein.
+# Python's re needs fixed-width look-behinds, hence one alternative per left-part length.
+# Lower-case compounds (corona-periode) and Noord-Holland stay one token.
+HYPHEN_INFIX = (
+    "(?:"
+    + "|".join(f"(?<=^[{_UPPER}][{_UPPER}{_LOWER}]{{{n}}})" for n in range(1, 30))
+    + f")-(?=[{_LOWER}])"
+)
+
+
+def customize_tokenizer(nlp: Language) -> Language:
+    """Apply the policy-text tokenizer rules to ``nlp.tokenizer`` (in place) and return nlp."""
+    tokenizer = nlp.tokenizer
+    for abbr in POLICY_ABBREVIATIONS:
+        variants = {abbr, abbr[0].upper() + abbr[1:]}
+        for form in variants:
+            tokenizer.add_special_case(form, [{"ORTH": form}])
+    tokenizer.token_match = re.compile(TOKEN_MATCH_PATTERN).match
+    infixes = list(nlp.Defaults.infixes) + [HYPHEN_INFIX]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # "095M." at the end of a sentence: split the full stop off a motion number
+    suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[0-9][A-Z])\."]
+    tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    return nlp
+
+
+_FINAL_PUNCT = {".", "!", "?", "…"}
+_CLOSING = {'"', "'", "”", "’", ")", "]", "»"}
+
+
+def _line_end_char(doc: Doc, i: int) -> str:
+    """Last non-space character before whitespace token ``i``."""
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    return doc[j].text[-1] if j >= 0 else ""
+
+
+def _is_list_marker(doc: Doc, j: int) -> bool:
+    """``1.`` / ``a.`` at the start of a line or text: a list number, not the end of a sentence."""
+    if doc[j].text != "." or j == 0:
+        return False
+    num = doc[j - 1]
+    if not (num.is_digit or (len(num.text) == 1 and num.text.isalpha())) or len(num.text) > 3:
+        return False
+    k = j - 2
+    return k < 0 or doc[k].is_space or "\n" in doc[k].whitespace_
+
+
+@Language.component("bg_sentence_breaks")
+def bg_sentence_breaks(doc: Doc) -> Doc:
+    """Mark sentence starts for policy text.
+
+    * after a blank line, and after a line break that does not continue a sentence
+      (headings without a full stop, list items);
+    * after sentence-final punctuation (``. ! ?``) that is followed by a capitalised word,
+      a number or a quote/bracket.
+
+    Only sentence *starts* are set (``is_sent_start = True``); other tokens are left unset so
+    that a parser later in the pipeline can still add boundaries. Without a parser,
+    ``doc.sents`` follows these breaks alone.
+    """
+    n = len(doc)
+    if n == 0:
+        return doc
+    doc[0].is_sent_start = True
+    for i in range(1, n):
+        tok = doc[i]
+        prev = doc[i - 1]
+        if tok.is_space:
+            continue
+        if prev.is_space or prev.whitespace_ == "\n" or "\n" in prev.whitespace_:
+            ws = prev.text if prev.is_space else prev.whitespace_
+            if "\n" in ws:
+                blank = ws.count("\n") >= 2
+                end = _line_end_char(doc, i - 1) if prev.is_space else prev.text[-1]
+                continues = tok.text[:1].islower() and end not in _FINAL_PUNCT
+                if blank or not continues:
+                    tok.is_sent_start = True
+                continue
+        # sentence-final punctuation (possibly followed by a closing quote/bracket)
+        j = i - 1
+        while j > 0 and doc[j].text in _CLOSING:
+            j -= 1
+        if doc[j].text in _FINAL_PUNCT and j < i and not doc[j].is_space:
+            if _is_list_marker(doc, j):
+                tok.is_sent_start = False  # "1. Meer mensen ..." is one sentence
+                continue
+            first = tok.text[:1]
+            if first.isupper() or first.isdigit() or tok.text in {'"', "“", "‘", "'", "("}:
+                if tok.text not in _CLOSING:
+                    tok.is_sent_start = True
+    return doc
+
+
+class ModelNotFoundError(ValueError):
+    """The requested spaCy pipeline (package name or folder) could not be loaded."""
+
+
+@lru_cache(maxsize=8)
+def _load_cached(key: str) -> Language:
+    path = Path(key)
+    looks_like_path = path.exists() or "/" in key or "\\" in key or key.startswith(".")
+    if looks_like_path and not path.exists():
+        raise ModelNotFoundError(
+            f"spaCy pipeline folder {key!r} does not exist. The project's own model is "
+            f"shipped in {DEFAULT_MODEL_PATH}; rebuild it with `python training/train.py` "
+            "(see training/README.md), or pass an installed package name such as "
+            "'nl_core_news_sm'."
+        )
+    try:
+        return spacy.load(path if path.exists() else key)
+    except OSError as exc:  # spaCy raises OSError (E050/E053) for unknown names/broken folders
+        raise ModelNotFoundError(
+            f"Could not load spaCy pipeline {key!r}: {exc}. Use the shipped model (call "
+            "load_nlp() without arguments), a model folder path, or install an official "
+            f"package first, e.g. `python -m spacy download {key}` (needs internet)."
+        ) from exc
+
+
+def load_nlp(name_or_path: str | Path | None = None) -> Language:
+    """Load a spaCy pipeline once per process (cached per name/path).
+
+    ``None`` loads the shipped project model ``extract/model/nl_beleidsgraaf``. A package
+    name (``"nl_core_news_sm"``) or a folder path also works. Raises
+    :class:`ModelNotFoundError` when the pipeline cannot be found or loaded.
+    """
+    key = str(DEFAULT_MODEL_PATH if name_or_path is None else name_or_path)
+    return _load_cached(key)
+
+
+load_nlp.cache_clear = _load_cached.cache_clear  # type: ignore[attr-defined]

@@ -1,0 +1,70 @@
+"""The document tree: Document > Section > Goal > Activity, with offsets into the exact text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Section", "Goal", "Activity", "DocumentTree", "normalise_space"]
+
+_SPACE_CHARS = "\u00a0\u2007\u202f\u200b\u2060\ufeff"
+_SPACE_TABLE = {ord(ch): " " for ch in _SPACE_CHARS}
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of (no-break) whitespace and line breaks to one space."""
+    return " ".join(text.translate(_SPACE_TABLE).split())
+
+
+@dataclass(eq=False)
+class Section:
+    """A numbered heading: programme, sub-programme, task field."""
+
+    notation: str
+    title: str
+    start: int
+    end: int
+    parent: Section | None = None
+    key: str = ""
+
+    @property
+    def depth(self) -> int:
+        return self.notation.count(".") + 1
+
+
+@dataclass(eq=False)
+class Goal:
+    """A numbered policy goal within a section; `start`/`end` cover its wording."""
+
+    notation: str
+    text: str
+    start: int
+    end: int
+    section: Section | None
+    key: str = ""
+
+
+@dataclass(eq=False)
+class Activity:
+    """An activity: a numbered item under a goal, or an unnumbered prose paragraph."""
+
+    notation: str | None
+    text: str
+    start: int
+    end: int
+    section: Section | None
+    goals: list[Goal] = field(default_factory=list)
+    key: str = ""
+
+
+@dataclass
+class DocumentTree:
+    """What `parse_structure` found; `warnings` say what the reader should double-check."""
+
+    sections: list[Section] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def has_structure(self) -> bool:
+        return bool(self.goals)

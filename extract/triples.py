@@ -1,0 +1,159 @@
+"""Turn one document (its text, tree and annotations) into one RDF graph, per DESIGN.md.
+
+Every goal, activity and entity mention points back to its words through NIF offsets into the
+document's text (kept whole in a nif:Context), so any triple can be traced to its sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from beleidsgraaf.namespaces import BG, ELI, ITSRDF, NIF
+
+from .annotations import Annotations, Entity, Mention
+from .iris import document_iri, entity_iri, item_iri, mention_iri
+from .reader import SourceText
+from .tree import DocumentTree
+
+__all__ = ["DocumentMeta", "document_graph", "bind_prefixes"]
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What the user or the file name tells about a document."""
+
+    municipality: str | None = None
+    year: int | None = None
+    title: str | None = None
+
+
+def bind_prefixes(graph: Graph) -> Graph:
+    for prefix, ns in {
+        "bg": BG._NS,
+        "skos": SKOS,
+        "dcterms": DCTERMS,
+        "nif": NIF,
+        "itsrdf": ITSRDF,
+        "prov": PROV,
+        "eli": ELI,
+        "owl": OWL,
+    }.items():
+        graph.bind(prefix, ns)
+    return graph
+
+
+def _span(g: Graph, doc: URIRef, context: URIRef, text: str, start: int, end: int) -> URIRef:
+    node = mention_iri(doc, start, end)
+    g.add((node, RDF.type, NIF.OffsetBasedString))
+    g.add((node, NIF.beginIndex, Literal(start, datatype=XSD.nonNegativeInteger)))
+    g.add((node, NIF.endIndex, Literal(end, datatype=XSD.nonNegativeInteger)))
+    g.add((node, NIF.anchorOf, Literal(text[start:end])))
+    g.add((node, NIF.referenceContext, context))
+    return node
+
+
+def _entity(g: Graph, entity: Entity, municipality: str | None) -> URIRef:
+    node = entity_iri(entity.kind, entity.name, None if entity.national else municipality)
+    g.add((node, RDF.type, getattr(BG, entity.kind)))
+    g.add((node, SKOS.prefLabel, Literal(entity.name, lang="nl")))
+    for alias in sorted(entity.aliases - {entity.name}):
+        g.add((node, SKOS.altLabel, Literal(alias, lang="nl")))
+    for same in entity.same_as:
+        g.add((node, OWL.sameAs, URIRef(same)))
+    if entity.kind == "Law":
+        g.add((node, RDF.type, ELI.LegalResource))
+    return node
+
+
+def _mention(
+    g: Graph, doc: URIRef, context: URIRef, text: str, m: Mention, entity: URIRef
+) -> URIRef:
+    node = _span(g, doc, context, text, m.start, m.end)
+    g.add((node, RDF.type, BG.Mention))
+    g.add((node, ITSRDF.taIdentRef, entity))
+    sentence = _span(g, doc, context, text, m.sentence_start, m.sentence_end)
+    g.add((sentence, RDF.type, NIF.Sentence))
+    g.add((node, NIF.sentence, sentence))
+    if m.activity_key:
+        g.add((node, BG.mentionedIn, item_iri(doc, m.activity_key)))
+    return node
+
+
+def document_graph(
+    source: SourceText,
+    tree: DocumentTree,
+    meta: DocumentMeta,
+    annotations: Annotations | None = None,
+) -> Graph:
+    """The named graph of one document; its identifier is the document IRI."""
+    stem = source.name.rsplit(".", 1)[0]
+    doc = document_iri(meta.municipality, stem)
+    g = bind_prefixes(Graph(identifier=doc))
+    text = source.text
+
+    title = meta.title or (tree.sections[0].title if tree.sections else stem)
+    g.add((doc, RDF.type, BG.Document))
+    g.add((doc, DCTERMS.title, Literal(title, lang="nl")))
+    g.add((doc, DCTERMS.source, Literal(source.name)))
+    g.add((doc, DCTERMS["format"], Literal(source.media_type)))
+    g.add((doc, BG.sha256, Literal(source.sha256)))
+    if meta.municipality:
+        g.add((doc, BG.municipality, Literal(meta.municipality)))
+    if meta.year:
+        g.add((doc, BG.year, Literal(meta.year, datatype=XSD.gYear)))
+        g.add((doc, DCTERMS.temporal, Literal(str(meta.year), datatype=XSD.gYear)))
+
+    context = mention_iri(doc, 0, len(text))
+    g.add((context, RDF.type, NIF.Context))
+    g.add((context, NIF.isString, Literal(text)))
+    g.add((context, NIF.beginIndex, Literal(0, datatype=XSD.nonNegativeInteger)))
+    g.add((context, NIF.endIndex, Literal(len(text), datatype=XSD.nonNegativeInteger)))
+    g.add((doc, BG.sourceText, context))
+
+    sections = {}
+    for s in tree.sections:
+        node = item_iri(doc, s.key)
+        sections[id(s)] = node
+        g.add((node, RDF.type, BG.Section))
+        g.add((node, SKOS.notation, Literal(s.notation)))
+        g.add((node, RDFS.label, Literal(s.title, lang="nl")))
+        parent = sections.get(id(s.parent)) if s.parent else doc
+        g.add((node, DCTERMS.isPartOf, parent or doc))
+        g.add((node, PROV.wasDerivedFrom, _span(g, doc, context, text, s.start, s.end)))
+
+    goals = {}
+    for position, goal in enumerate(tree.goals, 1):
+        node = item_iri(doc, goal.key)
+        goals[id(goal)] = node
+        g.add((node, RDF.type, BG.Goal))
+        g.add((node, SKOS.notation, Literal(goal.notation)))
+        g.add((node, RDFS.label, Literal(goal.text, lang="nl")))
+        g.add((node, BG.position, Literal(position)))
+        g.add((node, DCTERMS.isPartOf, sections[id(goal.section)] if goal.section else doc))
+        if goal.end > goal.start:
+            g.add((node, PROV.wasDerivedFrom, _span(g, doc, context, text, goal.start, goal.end)))
+
+    for position, act in enumerate(tree.activities, 1):
+        node = item_iri(doc, act.key)
+        g.add((node, RDF.type, BG.Activity))
+        if act.notation is not None:
+            g.add((node, SKOS.notation, Literal(act.notation)))
+        g.add((node, RDFS.label, Literal(act.text, lang="nl")))
+        g.add((node, BG.position, Literal(position)))
+        g.add((node, DCTERMS.isPartOf, sections[id(act.section)] if act.section else doc))
+        for goal in act.goals:
+            g.add((node, BG.contributesTo, goals[id(goal)]))
+        g.add((node, PROV.wasDerivedFrom, _span(g, doc, context, text, act.start, act.end)))
+
+    if annotations is not None:
+        nodes = {id(e): _entity(g, e, meta.municipality) for e in annotations.entities}
+        for e in annotations.entities:
+            for m in e.mentions:
+                _mention(g, doc, context, text, m, nodes[id(e)])
+        for rel in annotations.relations:
+            subject = item_iri(doc, rel.activity_key)
+            g.add((subject, getattr(BG, rel.predicate), nodes[id(rel.entity)]))
+    return g

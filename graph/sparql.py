@@ -1,0 +1,122 @@
+"""Run SPARQL on the store and write results in the SPARQL 1.1 result formats."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from pyparsing import ParseException
+from rdflib import Dataset, Graph
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.query import Result
+from rdflib.term import Identifier
+
+__all__ = [
+    "QueryError",
+    "bind_values",
+    "check_query",
+    "run_query",
+    "format_result",
+    "read_query_argument",
+]
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+
+
+class QueryError(ValueError):
+    """The query is malformed or not allowed; the message says where and why."""
+
+
+def _walk(node):
+    yield node
+    if isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _walk(value)
+
+
+def check_query(text: str) -> None:
+    """Refuse what must not run here: unparsable queries and SERVICE (no outside fetches)."""
+    try:
+        parsed = parseQuery(text)
+    except ParseException as err:
+        raise QueryError(
+            f"malformed SPARQL at line {err.lineno}, column {err.col}: {err.msg}\n  {err.line}"
+        ) from None
+    for node in _walk(parsed):
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            raise QueryError("SERVICE is not allowed: beleidsgraaf never queries other endpoints")
+
+
+def read_query_argument(arg: str) -> str:
+    """A query given as a path to a .rq file, or as the query text itself."""
+    if arg.endswith((".rq", ".sparql")) or (
+        len(arg) < 256 and "\n" not in arg and Path(arg).is_file()
+    ):
+        path = Path(arg)
+        if not path.is_file():
+            raise QueryError(f"{arg}: no such query file")
+        return path.read_text(encoding="utf-8")
+    return arg
+
+
+_WHERE_BRACE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind_values(text: str, bindings: dict[str, Identifier] | None) -> str:
+    """Bind variables safely: a VALUES block (terms written by rdflib's N3 serialiser) placed
+    first inside the WHERE clause, so the bound variable is in scope everywhere.
+
+    (Oxigraph only substitutes variables that are projected, so initBindings would not do.)
+    """
+    if not bindings:
+        return text
+    lines = [ln if not ln.lstrip().startswith("#") else "" for ln in text.splitlines(keepends=True)]
+    stripped = "".join(lines)
+    match = _WHERE_BRACE.search(stripped)
+    brace = match.end() if match else stripped.find("{") + 1
+    if brace <= 0:
+        raise QueryError("cannot bind parameters: the query has no WHERE clause")
+    block = " ".join(f"VALUES ?{name} {{ {term.n3()} }}" for name, term in bindings.items())
+    return text[:brace] + f" {block} " + text[brace:]
+
+
+def run_query(ds: Dataset, text: str, bindings: dict[str, Identifier] | None = None) -> Result:
+    check_query(text)
+    text = bind_values(text, bindings)
+    try:
+        return ds.query(text)
+    except SyntaxError as err:  # pyoxigraph reports query errors as SyntaxError
+        raise QueryError(f"malformed SPARQL: {err}") from None
+
+
+def format_result(result: Result, fmt: str) -> str:
+    """SELECT/ASK as table/csv/tsv/json/xml; CONSTRUCT/DESCRIBE as Turtle."""
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        g = result.graph if isinstance(result.graph, Graph) else Graph()
+        return g.serialize(format="turtle")
+    if fmt == "table":
+        return _table(result)
+    buf = io.BytesIO()
+    result.serialize(destination=buf, format=fmt, encoding="utf-8")
+    return buf.getvalue().decode("utf-8")
+
+
+def _table(result: Result) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    if result.type == "ASK":
+        return "true" if result.askAnswer else "false"
+    table = Table(*[str(v) for v in result.vars], show_lines=False)
+    count = 0
+    for row in result:
+        table.add_row(*["" if value is None else str(value) for value in row])
+        count += 1
+    console = Console(file=io.StringIO(), width=200, highlight=False)
+    console.print(table)
+    console.print(f"{count} row{'s' if count != 1 else ''}")
+    return console.file.getvalue()

@@ -1,0 +1,127 @@
+"""The embedded on-disk store: Oxigraph (RocksDB) behind rdflib's Dataset API.
+
+Chosen for speed (see docs/performance.md); this module is the only place that knows the
+backend. Everything else gets an `rdflib.Dataset`. One named graph per document; replacing a
+document's graph happens in a single Oxigraph transaction, so a reader never sees half a
+document and a failed build leaves the previous version in place.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import Dataset, Graph, Literal, URIRef
+
+__all__ = [
+    "StoreError",
+    "StoreLockedError",
+    "default_store_path",
+    "open_dataset",
+    "opened",
+    "replace_graph",
+    "document_graphs",
+    "find_by_sha256",
+    "raw_store",
+]
+
+_TMP_GRAPH = "urn:beleidsgraaf:tmp:"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says why, for the user."""
+
+
+class StoreLockedError(StoreError):
+    pass
+
+
+def default_store_path() -> Path:
+    """`$BELEIDSGRAAF_STORE`, else `./.beleidsgraaf/store` in the working directory."""
+    env = os.environ.get("BELEIDSGRAAF_STORE")
+    return Path(env) if env else Path.cwd() / ".beleidsgraaf" / "store"
+
+
+def _open_ox(path: Path, read_only: bool) -> ox.Store:
+    try:
+        if read_only:
+            if not path.exists():
+                raise StoreError(f"no store at {path}: build a document first (beleidsgraaf build)")
+            return ox.Store.read_only(str(path))
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as err:
+        message = str(err)
+        if "lock" in message.lower():
+            raise StoreLockedError(
+                f"the store at {path} is in use by another process (locked); wait for it to "
+                "finish or use another --store"
+            ) from None
+        raise StoreError(f"cannot open the store at {path}: {message}") from None
+
+
+def raw_store(dataset: Dataset) -> ox.Store:
+    """The Oxigraph store under a dataset opened here (for bulk and transactional work)."""
+    return dataset.store._inner  # noqa: SLF001 - oxrdflib exposes no public accessor
+
+
+def open_dataset(path: str | Path | None = None, read_only: bool = False) -> Dataset:
+    """Open (creating if needed) the store at `path` as an rdflib Dataset."""
+    path = Path(path) if path is not None else default_store_path()
+    store = _open_ox(path, read_only)
+    if not read_only:
+        for name in list(store.named_graphs()):
+            if isinstance(name, ox.NamedNode) and name.value.startswith(_TMP_GRAPH):
+                store.remove_graph(name)  # left over by an interrupted build
+    ds = Dataset(store=OxigraphStore(store=store))
+    ds.default_union = True
+    return ds
+
+
+@contextmanager
+def opened(path: str | Path | None = None, read_only: bool = False) -> Iterator[Dataset]:
+    ds = open_dataset(path, read_only)
+    try:
+        yield ds
+    finally:
+        if not read_only:
+            raw_store(ds).flush()
+        ds.close()
+
+
+def replace_graph(dataset: Dataset, graph: Graph) -> int:
+    """Put `graph` into the store as the named graph `graph.identifier`, replacing what was
+    there, atomically. Returns the number of triples written."""
+    store = raw_store(dataset)
+    name = URIRef(str(graph.identifier))
+    tmp = ox.NamedNode(f"{_TMP_GRAPH}{uuid.uuid4()}")
+    data = graph.serialize(format="nt", encoding="utf-8")
+    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=tmp)
+    # One update request is one transaction in Oxigraph: drop + move happen together.
+    store.update(f"DROP SILENT GRAPH <{name}> ; MOVE SILENT <{tmp.value}> TO <{name}>")
+    return len(graph)
+
+
+def document_graphs(dataset: Dataset) -> list[URIRef]:
+    """Named graphs that hold a document."""
+    rows = dataset.query(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a <https://w3id.org/beleidsgraaf/def#Document> } }"
+        " ORDER BY ?g"
+    )
+    return [row[0] for row in rows]
+
+
+def find_by_sha256(dataset: Dataset, sha256: str) -> URIRef | None:
+    """The named graph already built from a file with this content hash, if any."""
+    rows = dataset.query(
+        "SELECT ?g WHERE { GRAPH ?g { ?d <https://w3id.org/beleidsgraaf/def#sha256> "
+        f"{Literal(sha256).n3()} }} }} LIMIT 1"
+    )
+    for row in rows:
+        return row[0]
+    return None
