@@ -141,14 +141,15 @@ def upgrade_v1(sent: list[list[str]]) -> list[list[str]]:
     return out
 
 
-def conllu_sents(
-    paths: Iterable[Path], exclude: Iterable[Path] = ()
-) -> list[list[list[str]]]:
-    """Sentences of several CoNLL-U files, UD v1 files upgraded to v2, and without the
-    sentences (same word sequence) that occur in ``exclude``."""
-    skip = {tuple(c[1] for c in s) for p in exclude for s in read_conllu(p)}
+def conllu_sents(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> list[list[list[str]]]:
+    """Sentences of several CoNLL-U files, UD v1 files upgraded to v2. A sentence is dropped
+    when the same word sequence occurs in one of the ``exclude`` files (other than its own
+    file), e.g. old LassySmall train sentences that are also in the current dev/test."""
+    exclude = [Path(p) for p in exclude]
+    seen = {Path(p): {tuple(c[1] for c in s) for s in read_conllu(p)} for p in exclude}
     sents: list[list[list[str]]] = []
     for p in paths:
+        skip = set().union(*(words for q, words in seen.items() if q != Path(p)))
         part = list(read_conllu(p))
         if is_ud_v1(part):
             part = [upgrade_v1(s) for s in part]

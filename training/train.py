@@ -54,12 +54,25 @@ def corpus_paths(args: argparse.Namespace) -> dict[str, Path]:
 
 
 def step_convert(args: argparse.Namespace) -> None:
-    for key, src in corpus_paths(args).items():
+    paths = corpus_paths(args)
+    for src in paths.values():
         if not src.exists():
             sys.exit(f"corpus file not found: {src} (see /work/shared/corpora/README.md)")
+    ud_dir = paths["ud-train"].parent
+    extra = [ud_dir / "nl_lassysmall-ud-dev.conllu", ud_dir / "nl_lassysmall-ud-test.conllu"]
+    for key, src in paths.items():
         kind = key.split("-")[0]
-        n = convert(src, CORPUS / f"{key}.spacy", kind, n_sents=10)
-        print(f"converted {src} -> {CORPUS / f'{key}.spacy'} ({n} docs)")
+        sources: Path | list[Path] = src
+        exclude: list[Path] = []
+        if key == "ud-train" and not args.ud_train_only:
+            # The LassySmall train split here is an old UD v1 release (converted to v2 labels
+            # by convert.py); add the current (v2) LassySmall dev and test splits, and drop
+            # old train sentences that reappear in any dev/test file. Alpino dev/test stay
+            # held out (dev for model selection, test for the reported scores).
+            sources = [src, *[p for p in extra if p.exists()]]
+            exclude = [*extra, paths["ud-dev"], paths["ud-test"]]
+        n = convert(sources, CORPUS / f"{key}.spacy", kind, n_sents=10, exclude=exclude)
+        print(f"converted {sources} -> {CORPUS / f'{key}.spacy'} ({n} docs)")
 
 
 def _train_cmd(cfg: str, out: str, train: str, dev: str, extra: list[str]) -> list[str]:
@@ -98,10 +111,10 @@ def step_train(args: argparse.Namespace) -> None:
 
 def step_assemble(args: argparse.Namespace) -> Path:
     import spacy
-    from spacy.util import load_config
 
     # registers the bg_sentence_breaks factory and provides the tokenizer rules
     from beleidsgraaf.extract.language import customize_tokenizer
+    from spacy.util import load_config
 
     config = load_config(
         TRAINING / "config.cfg",
@@ -149,10 +162,9 @@ def step_assemble(args: argparse.Namespace) -> Path:
 
 
 def evaluate_model(model: Path, corpus_dir: Path = CORPUS) -> dict[str, float]:
+    import beleidsgraaf.extract.language  # noqa: F401  (registers bg_sentence_breaks)
     import spacy
     from spacy.training import Corpus
-
-    import beleidsgraaf.extract.language  # noqa: F401  (registers bg_sentence_breaks)
 
     nlp = spacy.load(model)
     scores: dict[str, float] = {}
@@ -250,15 +262,32 @@ STEPS = {
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--corpora", default=str(DEFAULT_CORPORA), help="folder with conll2002-nl/ and ud-dutch/")
+    ap.add_argument(
+        "--corpora", default=str(DEFAULT_CORPORA), help="folder with conll2002-nl/ and ud-dutch/"
+    )
     ap.add_argument("--ner-dir", help="folder with ned.train/ned.testa/ned.testb")
     ap.add_argument("--ud-dir", help="folder with the UD Dutch .conllu files")
+    ap.add_argument(
+        "--ud-train-only",
+        action="store_true",
+        help="train UD components on the LassySmall train split only",
+    )
     ap.add_argument("--steps", nargs="+", choices=list(STEPS), default=list(STEPS))
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads per training run")
-    ap.add_argument("--parallel", action="store_true", help="train NER and UD at the same time (2 cores)")
-    ap.add_argument("--ner-model", help="trained NER pipeline to assemble (default output/ner/model-best)")
-    ap.add_argument("--ud-model", help="trained UD pipeline to assemble (default output/ud/model-best)")
-    ap.add_argument("spacy_args", nargs="*", help="extra overrides for spacy train, after --, e.g. -- --training.max_steps 500")
+    ap.add_argument(
+        "--parallel", action="store_true", help="train NER and UD at the same time (2 cores)"
+    )
+    ap.add_argument(
+        "--ner-model", help="trained NER pipeline to assemble (default output/ner/model-best)"
+    )
+    ap.add_argument(
+        "--ud-model", help="trained UD pipeline to assemble (default output/ud/model-best)"
+    )
+    ap.add_argument(
+        "spacy_args",
+        nargs="*",
+        help="extra overrides for spacy train, after --, e.g. -- --training.max_steps 500",
+    )
     args = ap.parse_args(argv)  # fmt: skip
     for name in args.steps:
         t0 = time.time()
