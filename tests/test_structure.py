@@ -405,3 +405,77 @@ def sample_scores(sample_path: Path, gold_path: Path, tmp_path_factory: pytest.T
 def test_sample_structure_matches_gold(sample_scores, part: str):
     score = sample_scores[part]
     assert score.f1 >= 0.97, (part, score.missed[:5], score.spurious[:5])
+
+
+# --- other municipalities' numbering styles (tests/data, organisations invented) ---------------
+
+DATA = Path(__file__).parent / "data"
+
+
+def parse_file(name: str) -> DocumentTree:
+    return parse((DATA / name).read_text(encoding="utf-8"))
+
+
+def test_programma_taakveld_doel_style():
+    tree = parse_file("lindeloo-programmabegroting-2022.txt")
+    assert sections(tree) == [
+        ("3", "Economie en werk", None),
+        ("3.1", "Economische ontwikkeling", "3"),
+        ("3.2", "Arbeidsparticipatie", "3"),
+    ]
+    assert goals(tree) == [
+        ("3.1", "3.1.1", "Meer bedrijven vestigen zich op het bedrijventerrein De Kraanvogel."),
+        ("3.1", "3.1.2", "Minder leegstand in de binnenstad."),
+        ("3.2", "3.2.1", "Meer inwoners met een uitkering vinden betaald werk."),
+    ]
+    assert [a[:3] for a in acts(tree)] == [
+        ("3.1", "3.1.1.1", ["3.1.1"]),
+        ("3.1", "3.1.1.2", ["3.1.1"]),
+        ("3.1", "3.1.2.1", ["3.1.2"]),
+        ("3.2", "3.2.1.1", ["3.2.1"]),
+        ("3.2", "3.2.1.2", ["3.2.1"]),
+    ]
+    # the bullets stay with their activity; the page number is furniture
+    assert acts(tree)[1][3].endswith("• een fietsroute vanaf het station.")
+    assert "Pagina" not in acts(tree)[-1][3]
+    assert tree.warnings == []
+
+
+def test_doelstelling_actie_style_with_chapters():
+    tree = parse_file("zuiderhaven-beleidsplan-duurzaamheid-2023.txt")
+    assert sections(tree) == [("1", "Energie", None), ("2", "Klimaatadaptatie", None)]
+    assert goals(tree) == [
+        ("1", "1", "Minder CO2-uitstoot door woningen."),
+        ("1", "2", "Meer opgewekte zonne-energie."),
+        ("2", "1", "Minder wateroverlast bij hevige buien."),
+    ]
+    assert [a[:3] for a in acts(tree)] == [
+        ("1", "1.1", ["1"]),
+        ("1", "1.2", ["1"]),
+        ("1", "2.1", ["2"]),
+        ("1", "2.2", ["2"]),
+        ("2", "1.1", ["1"]),
+    ]
+    assert acts(tree)[3][3] == "Coöperatie Zonnedorp ontwikkelt een zonnepark langs de A-weg."
+    # chapter 2 follows chapter 1: nothing to warn about
+    assert tree.warnings == []
+
+
+def test_wat_willen_we_bereiken_style_with_two_part_goals():
+    tree = parse_file("rietland-begroting-2024.txt")
+    assert sections(tree) == [("1", "Onderwijs en jeugd", None)]
+    assert goals(tree) == [
+        ("1", "1.1", "Meer kinderen halen een startkwalificatie."),
+        ("1", "1.2", "Minder kinderen groeien op in armoede."),
+    ]
+    assert acts(tree) == [
+        (
+            "1",
+            "1.1.1",
+            ["1.1"],
+            "We financieren de schoolmaatschappelijk werkers van Stichting Overstap.",
+        ),
+        ("1", "1.1.2", ["1.1"], "We bestrijden verzuim samen met de leerplichtambtenaren."),
+        ("1", "1.2.1", ["1.2"], "Het kindpakket wordt uitgebreid met sportkleding."),
+    ]
+    assert tree.warnings == []
