@@ -1,0 +1,1 @@
+"""Ontology, SHACL shapes and national identifier tables (data files, read with importlib.resources)."""
