@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from beleidsgraaf.extract.linking import municipality_slugs
 from beleidsgraaf.extract.metadata import municipality_from_name, year_from_name
 from beleidsgraaf.extract.reader import ReaderError, SourceText, read_document
 from beleidsgraaf.extract.structure import parse_structure
@@ -57,7 +58,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 def document_meta(source: SourceText, municipality: str | None, year: int | None) -> DocumentMeta:
     stem = source.name.rsplit(".", 1)[0]
     return DocumentMeta(
-        municipality=municipality or municipality_from_name(stem),
+        municipality=municipality or municipality_from_name(stem, municipality_slugs()),
         year=year or year_from_name(stem),
     )
 

@@ -15,6 +15,7 @@ from beleidsgraaf.namespaces import BG, ELI, ITSRDF, NIF
 
 from .annotations import Annotations, Entity, Mention
 from .iris import document_iri, entity_iri, item_iri, mention_iri
+from .linking import entity_links, municipality_triples
 from .reader import SourceText
 from .tree import DocumentTree
 
@@ -156,4 +157,6 @@ def document_graph(
         for rel in annotations.relations:
             subject = item_iri(doc, rel.activity_key)
             g.add((subject, getattr(BG, rel.predicate), nodes[id(rel.entity)]))
+    for triple in municipality_triples(doc, meta.municipality) + entity_links(g):
+        g.add(triple)  # national identifiers: TOOI, BWB, Wikidata (extract/linking.py)
     return g
