@@ -69,3 +69,27 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+def dump_store(path: Path) -> list[str]:
+    """Every quad in the store at `path`, as sorted N-Quads lines ([] when there is none).
+
+    Compare two dumps to show that something left the store exactly as it was. Opens the
+    store for writing (and closes it at once): an in-process read-only Oxigraph instance opened
+    after an earlier one can see a stale file list and fail.
+    """
+    import pyoxigraph as ox
+
+    if not path.exists():
+        return []
+    store = ox.Store(str(path))
+    try:
+        return sorted(store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+    finally:
+        del store
+
+
+@pytest.fixture
+def store_dump() -> Callable[[Path], list[str]]:
+    """`store_dump(path)`: the sorted N-Quads of a store, for before/after comparisons."""
+    return dump_store
