@@ -118,10 +118,11 @@ def document_graphs(dataset: Dataset) -> list[URIRef]:
 
 def find_by_sha256(dataset: Dataset, sha256: str) -> URIRef | None:
     """The named graph already built from a file with this content hash, if any."""
-    rows = dataset.query(
-        "SELECT ?g WHERE { GRAPH ?g { ?d <https://w3id.org/beleidsgraaf/def#sha256> "
-        f"{Literal(sha256).n3()} }} }} LIMIT 1"
+    # list(): a half-read result keeps the Oxigraph store (and its lock) alive after close
+    rows = list(
+        dataset.query(
+            "SELECT ?g WHERE { GRAPH ?g { ?d <https://w3id.org/beleidsgraaf/def#sha256> "
+            f"{Literal(sha256).n3()} }} }} LIMIT 1"
+        )
     )
-    for row in rows:
-        return row[0]
-    return None
+    return rows[0][0] if rows else None
