@@ -1,0 +1,183 @@
+"""The network page in a real browser: headless Chromium, network off, must draw the nodes and
+ask for nothing outside the file.
+
+Chromium is Debian's `chromium` package; the `chromium` fixture installs it (when missing and
+we may) and skips only when it cannot. Chromium's own housekeeping requests (update checks,
+spell-check dictionaries) still show in its net log even with --disable-background-networking;
+they carry no page origin ("not an origin") and are told apart from what the page asked for.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from beleidsgraaf.graph.network import legend_for, partner_network
+from beleidsgraaf.graph.pictures import to_pyvis
+from beleidsgraaf.graph.store import opened
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-sync",
+    "--disable-extensions",
+    # network off: no name resolves, and anything else goes to a proxy that is not there
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=http://127.0.0.1:9",
+]
+CANVAS_LEFT = 340  # the page's side panel is 330 px wide; the network is drawn to its right
+
+
+def find_or_install_chromium() -> tuple[str | None, str]:
+    """(path to chromium, '') or (None, why it cannot be had)."""
+    for name in ("chromium", "chromium-browser"):
+        path = shutil.which(name)
+        if path:
+            return path, ""
+    if os.name != "posix" or not shutil.which("apt-get"):
+        return None, "chromium is not installed and there is no apt-get to install it with"
+    if os.geteuid() == 0:
+        prefix: list[str] = []
+    elif (
+        shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], check=False).returncode == 0
+    ):
+        prefix = ["sudo", "-n"]
+    else:
+        return (
+            None,
+            "chromium is not installed and installing it needs root (apt-get install chromium)",
+        )
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        done = subprocess.run(
+            prefix + command, env=env, capture_output=True, text=True, timeout=900, check=False
+        )
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            return None, f"'{' '.join(command)}' failed: {' / '.join(tail)}"
+    path = shutil.which("chromium")
+    return (path, "") if path else (None, "apt-get installed chromium but it is not on PATH")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    path, why = find_or_install_chromium()
+    if path is None:
+        pytest.skip(f"headless Chromium unavailable: {why}")
+    return path
+
+
+@dataclass
+class Render:
+    png: Path
+    requests: list[str]  # http(s)/ws(s)/ftp URLs the page asked for (should be none)
+    seconds: float  # wall time of the whole Chromium run
+
+
+def page_requests(netlog: Path) -> list[str]:
+    """URLs the page itself asked the network for, from Chromium's net log (JSON)."""
+    log = json.loads(netlog.read_text(encoding="utf-8"))
+    start_job = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    found = []
+    for event in log["events"]:
+        params = event.get("params") or {}
+        url = params.get("url", "")
+        if event["type"] != start_job or not url or url.startswith(("file:", "data:", "blob:")):
+            continue
+        if params.get("initiator") == "not an origin":
+            continue  # Chromium's own housekeeping, not the page
+        found.append(url)
+    return found
+
+
+def render(
+    chromium: str, page: Path, work: Path, budget_ms: int = 4000, size=(1200, 900)
+) -> Render:
+    """Open `page` in headless Chromium, let `budget_ms` of virtual time pass (the layout),
+    and take a screenshot."""
+    work.mkdir(parents=True, exist_ok=True)
+    png, netlog = work / f"{page.stem}.png", work / f"{page.stem}.netlog.json"
+    command = [
+        chromium,
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={work / 'profile'}",
+        f"--screenshot={png}",
+        f"--window-size={size[0]},{size[1]}",
+        f"--virtual-time-budget={budget_ms}",
+        f"--log-net-log={netlog}",
+        page.resolve().as_uri(),
+    ]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0 or not png.exists():
+        raise AssertionError(f"chromium failed ({done.returncode}): {done.stderr[-2000:]}")
+    return Render(png=png, requests=page_requests(netlog), seconds=seconds)
+
+
+def hex_rgb(colour: str) -> tuple[float, float, float]:
+    c = colour.lstrip("#")
+    return tuple(int(c[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+
+def colour_counts(png: Path, colours: dict[str, str], left: int = CANVAS_LEFT) -> dict[str, int]:
+    """How many pixels right of `left` have each colour (within a small tolerance)."""
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    pixels = mpimg.imread(png)[:, left:, :3]
+    return {
+        name: int((np.abs(pixels - np.array(hex_rgb(c))).max(axis=2) < 0.04).sum())
+        for name, c in colours.items()
+    }
+
+
+def coloured_pixels(png: Path, left: int = CANVAS_LEFT) -> int:
+    import matplotlib.image as mpimg
+
+    pixels = mpimg.imread(png)[:, left:, :3]
+    return int(((pixels.max(axis=2) - pixels.min(axis=2)) > 0.25).sum())
+
+
+def test_partner_network_draws_offline(chromium, tmp_path):
+    from test_network import make_store
+
+    store = make_store(tmp_path / "store")
+    with opened(store, read_only=True) as ds:
+        G = partner_network(ds)
+    legend = legend_for(G)
+    page = tmp_path / "partners.html"
+    page.write_text(to_pyvis(G, legend, title="Partners"), encoding="utf-8")
+
+    result = render(chromium, page, tmp_path / "run")
+
+    assert result.requests == []
+    assert coloured_pixels(result.png) > 2000, "the canvas is blank"
+    counts = colour_counts(result.png, legend)
+    # every kind in the legend was drawn as a node on the canvas (a node is ~25 px wide)
+    assert all(n > 150 for n in counts.values()), counts
+
+
+def test_the_request_check_can_fail(chromium, tmp_path):
+    """Control: a page that loads vis-network from a CDN (as pyvis does) is caught."""
+    page = tmp_path / "cdn.html"
+    page.write_text(
+        '<html><head><script src="https://cdnjs.cloudflare.com/ajax/libs/vis-network/9.1.2/'
+        'dist/vis-network.min.js"></script></head><body>x</body></html>',
+        encoding="utf-8",
+    )
+    result = render(chromium, page, tmp_path / "run", budget_ms=500)
+    assert any("cdnjs.cloudflare.com" in url for url in result.requests)
