@@ -1,0 +1,475 @@
+"""Registered spaCy components that add policy-text knowledge to the statistical model.
+
+Order in the pipeline (see `assemble`): the model's `ner`, then spaCy's own `span_ruler`
+("bg_patterns": gazetteer + extract/patterns/*.jsonl into doc.spans["bg_rules"]), then
+`bg_name_rules` (rules that need more than a token pattern: law names, quoted and cue-word
+instrument names, council and college), `bg_abbreviations` ("Long Form (LF)" pairs) and
+`bg_entity_typer`, which decides per span which kind of thing it names and writes the result
+to doc.spans["bg_entities"] (label = a bg: class name, kb_id = gazetteer id).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import compile_infix_regex, filter_spans
+
+from . import gazetteer
+
+__all__ = ["assemble", "RULES_KEY", "ENTITIES_KEY"]
+
+RULES_KEY = "bg_rules"
+ENTITIES_KEY = "bg_entities"
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+
+if not Doc.has_extension("bg_abbreviations"):
+    Doc.set_extension("bg_abbreviations", default=None)
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Word forms seen in lower case in Dutch corpora (training/common_words.py builds it)."""
+    text = (
+        resources.files("beleidsgraaf.extract")
+        .joinpath("patterns/common_words.txt")
+        .read_text("utf-8")
+    )
+    return frozenset(text.split())
+
+
+@lru_cache(maxsize=1)
+def acronym_stoplist() -> frozenset[str]:
+    text = (
+        resources.files("beleidsgraaf.extract")
+        .joinpath("patterns/acronym_stoplist.txt")
+        .read_text("utf-8")
+    )
+    return frozenset(
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# bg_name_rules
+# --------------------------------------------------------------------------------------------
+
+_LAW_STOP = {
+    "de",
+    "het",
+    "een",
+    "in",
+    "aan",
+    "met",
+    "bij",
+    "door",
+    "om",
+    "te",
+    "die",
+    "dat",
+    "is",
+    "wordt",
+    "worden",
+    "zijn",
+    "als",
+    "per",
+    "voor",
+    "daarover",
+    "daarbij",
+    "ingaat",
+    "ingaand",
+    "en",
+    "of",
+    "waarin",
+    "waarbij",
+    "ook",
+    "nog",
+    "niet",
+    "moet",
+    "kan",
+    "gaat",
+    "gaan",
+    "treedt",
+}
+_LAW_LINK = {"op", "inzake", "tot", "betreffende", "van"}
+_INSTRUMENT_CUES = {
+    "programma",
+    "actieplan",
+    "plan",
+    "aanpak",
+    "actie",
+    "campagne",
+    "statement",
+    "regeling",
+    "maatregelen",
+    "maatregel",
+    "project",
+    "pilot",
+    "akkoord",
+    "convenant",
+    "agenda",
+    "beleidskader",
+    "kader",
+    "visie",
+    "nota",
+    "netwerk",
+    "zogeheten",
+    "zogenaamde",
+    "landelijke",
+    "traject",
+    "werkplaats",
+    "programmalijn",
+    "deal",
+    "pact",
+    "route",
+    "methode",
+    "methodiek",
+}
+_QUOTES = {"‘": "’", "'": "'", "“": "”", '"': '"', "„": "”"}
+_CONNECT = {"en", "van", "voor", "met", "de", "het", "een", "in", "op", "tegen", "naar", "&"}
+
+
+def _law_spans(doc: Doc) -> list[Span]:
+    """'Wet verplichte GGZ', 'wet Inburgering', 'Wet meldcode huiselijk geweld en
+    kindermishandeling': the word Wet plus the words of its name, up to where the sentence
+    goes on."""
+    spans = []
+    for tok in doc:
+        if tok.lower_ != "wet":
+            continue
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if nxt is None or nxt.is_punct or nxt.is_space:
+            continue
+        if tok.text == "wet" and not nxt.is_title:
+            continue  # 'de wet ingaat': the word, not a name
+        end = tok.i + 1
+        while end < len(doc) and end - tok.i <= 8:
+            t = doc[end]
+            if t.is_punct or t.is_space or t.like_num and end > tok.i + 1 and not t.text.isdigit():
+                break
+            low = t.lower_
+            if low in _LAW_LINK and end == tok.i + 1:
+                end += 1
+                continue
+            if low == "en":
+                after = doc[end + 1] if end + 1 < len(doc) else None
+                closing = doc[end + 2] if end + 2 < len(doc) else None
+                if (
+                    after is not None
+                    and after.is_lower
+                    and (closing is None or closing.is_punct or closing.is_space)
+                ):
+                    end += 2  # '... huiselijk geweld en kindermishandeling.'
+                break
+            if low in _LAW_STOP or (t.pos_ == "VERB" and end > tok.i + 1):
+                break
+            end += 1
+        if end > tok.i + 1:
+            spans.append(Span(doc, tok.i, end, label="LAW"))
+    return spans
+
+
+def _title_run(doc: Doc, start: int, limit: int = 7) -> int:
+    """End of a name that starts with a capitalised word at `start`: capitalised words and
+    connectors; a short all-lower tail is kept when the clause ends right after it."""
+    end = start
+    while end < len(doc) and (
+        doc[end].is_title or doc[end].is_upper or doc[end].lower_ in _CONNECT
+    ):
+        end += 1
+    while end > start + 1 and doc[end - 1].lower_ in _CONNECT:
+        end -= 1
+    clause_end = start
+    while clause_end < len(doc) and not (doc[clause_end].is_punct or doc[clause_end].is_space):
+        clause_end += 1
+    if clause_end - start <= limit and clause_end > end:
+        return clause_end
+    return end
+
+
+def _instrument_spans(doc: Doc) -> list[Span]:
+    spans = []
+    for tok in doc:
+        # a quoted name: programma 'Wonen en zorg', de zogeheten 'doorbraakaanpak'
+        if tok.text in _QUOTES:
+            close = _QUOTES[tok.text]
+            end = tok.i + 1
+            while (
+                end < len(doc)
+                and doc[end].text != close
+                and end - tok.i <= 12
+                and "\n" not in doc[end].text
+            ):
+                end += 1
+            if end >= len(doc) or doc[end].text != close or end == tok.i + 1:
+                continue
+            inner = doc[tok.i + 1 : end]
+            before = {t.lower_ for t in doc[max(0, tok.i - 3) : tok.i]}
+            cued = bool(before & _INSTRUMENT_CUES) or any(
+                t.lower_.endswith(tuple(_INSTRUMENT_CUES)) for t in doc[max(0, tok.i - 2) : tok.i]
+            )
+            capitalised_name = inner[0].is_title and len(inner) >= 2
+            if cued or capitalised_name:
+                spans.append(Span(doc, inner.start, inner.end, label="INSTRUMENT"))
+            continue
+        # cue word + capitalised name: beleidskader Opvang en Bescherming, aanpak Vreedzame wijken
+        if tok.lower_.endswith(tuple(_INSTRUMENT_CUES)) and tok.i + 1 < len(doc):
+            nxt = doc[tok.i + 1]
+            if nxt.is_title and not nxt.is_sent_start and nxt.text not in _QUOTES:
+                end = _title_run(doc, tok.i + 1)
+                start = tok.i if tok.is_lower else tok.i + 1
+                spans.append(Span(doc, start, end, label="INSTRUMENT"))
+    return spans
+
+
+def _council_spans(doc: Doc) -> list[Span]:
+    """The council and the executive, which every municipality has: 'de raad', 'het college
+    (van B&W)'. Their names are the same everywhere; the IRI is scoped to the municipality."""
+    spans = []
+    for tok in doc:
+        prev = doc[tok.i - 1].lower_ if tok.i else ""
+        nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+        if (
+            tok.lower_ in {"raad", "gemeenteraad"}
+            and (prev == "de" or tok.lower_ == "gemeenteraad")
+            and nxt != "van"
+        ):
+            spans.append(Span(doc, tok.i, tok.i + 1, label="ORG"))
+        elif tok.lower_ == "college" and prev == "het":
+            end = tok.i + 1
+            if (
+                nxt == "van"
+                and tok.i + 2 < len(doc)
+                and doc[tok.i + 2].text in {"B&W", "burgemeester"}
+            ):
+                end = tok.i + 3 if doc[tok.i + 2].text == "B&W" else min(len(doc), tok.i + 5)
+            spans.append(Span(doc, tok.i, end, label="ORG"))
+    return spans
+
+
+def _slash_pairs(doc: Doc, spans: list[Span]) -> list[Span]:
+    """'RWA/Amfors': a name, a slash and a capitalised word is a second name of the same kind."""
+    out = []
+    for span in spans:
+        i = span.end
+        if span.label_ == "ORG" and i + 1 < len(doc) and doc[i].text == "/" and doc[i + 1].is_title:
+            out.append(Span(doc, i + 1, i + 2, label="ORG"))
+    return out
+
+
+@Language.component("bg_name_rules", assigns=["doc.spans"])
+def bg_name_rules(doc: Doc) -> Doc:
+    group = list(doc.spans.get(RULES_KEY, []))
+    group += _law_spans(doc) + _instrument_spans(doc) + _council_spans(doc)
+    group += _slash_pairs(doc, group)
+    doc.spans[RULES_KEY] = group
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# bg_abbreviations: Schwartz & Hearst (2003) on "Long Form (SF)"
+# --------------------------------------------------------------------------------------------
+
+
+def _long_form_start(words: list[str], short: str) -> int | None:
+    """Index into `words` where the long form of `short` begins, or None."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    if len(letters) < 2:
+        return None
+    text = " ".join(words)
+    s, li = len(letters) - 1, len(text) - 1
+    while s >= 0:
+        c = letters[s]
+        while li >= 0 and (text[li].lower() != c or (s == 0 and li > 0 and text[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        li -= 1
+        s -= 1
+    start_char = li + 1
+    return text[:start_char].count(" ")
+
+
+@Language.component("bg_abbreviations", assigns=["doc._.bg_abbreviations"])
+def bg_abbreviations(doc: Doc) -> Doc:
+    """Record (long form, short form) pairs written as 'Long Form (LF)' or 'LF (Long Form)'."""
+    pairs: list[tuple[Span, Span]] = []
+    for tok in doc:
+        if tok.text != "(":
+            continue
+        close = next((t.i for t in doc[tok.i + 1 : tok.i + 5] if t.text == ")"), None)
+        if close is None or close == tok.i + 1:
+            continue
+        inner = doc[tok.i + 1 : close]
+        if not inner[0].text[:1].isupper() or not any(
+            c.isupper() for c in inner[0].text[1:] + inner[0].text[:1]
+        ):
+            continue
+        if len(inner) > 2 or len(inner[0].text) > 10 or not inner[0].text[0].isalpha():
+            continue
+        short_letters = inner[0].text  # 'WSP' of 'WSP Amersfoort'
+        max_words = min(len(short_letters) + 5, 2 * len(short_letters))
+        window_start = tok.i
+        while window_start > 0 and tok.i - window_start < max_words:
+            prev = doc[window_start - 1]
+            if prev.is_punct or prev.is_space or prev.is_sent_end:
+                break
+            window_start -= 1
+        words = [t.text for t in doc[window_start : tok.i]]
+        offset = _long_form_start(words, short_letters) if words else None
+        if offset is None:
+            continue
+        long_span = doc[window_start + offset : tok.i]
+        while len(long_span) > 1 and long_span[0].lower_ in {"de", "het", "een", "van"}:
+            long_span = long_span[1:]
+        if len(long_span) == 1 and long_span[0].text.lower() == short_letters.lower():
+            continue
+        pairs.append((long_span, inner))
+    doc._.bg_abbreviations = pairs
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+# bg_entity_typer
+# --------------------------------------------------------------------------------------------
+
+_KIND = {
+    "LAW": "Law",
+    "ORG": "Organisation",
+    "PLACE": "Place",
+    "INSTRUMENT": "Instrument",
+    "ACTORGROUP": "ActorGroup",
+}
+_ARTICLES = {"de", "het", "een", "'s"}
+_PRIORITY = {
+    "gazetteer": 5,
+    "ACTORGROUP": 4,
+    "LAW": 4,
+    "INSTRUMENT": 3,
+    "ORG": 3,
+    "PLACE": 3,
+    "model": 1,
+}
+
+
+def _clean(span: Span) -> Span | None:
+    doc = span.doc
+    start, end = span.start, span.end
+    while start < end and (
+        doc[start].is_space
+        or doc[start].is_punct
+        or doc[start].lower_ in _ARTICLES
+        or not doc[start].text.strip()
+    ):
+        start += 1
+    while end > start and (
+        doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in {"+"})
+    ):
+        end -= 1
+    if start >= end:
+        return None
+    return Span(doc, start, end, label=span.label, kb_id=span.kb_id, span_id=span.id)
+
+
+def _is_name_like(span: Span) -> bool:
+    """Not a capitalised common word at the start of a sentence ('Inzet', 'Wonen')."""
+    words = common_words()
+    if any(ch.isdigit() for ch in span.text) or any(t.is_upper and len(t) > 1 for t in span):
+        return True
+    tokens = [t for t in span if not t.is_punct]
+    if not tokens or not tokens[0].text[:1].isupper():
+        return False
+    uncommon = [t for t in tokens if t.lower_ not in words]
+    return bool(uncommon)
+
+
+def _model_kind(span: Span) -> str | None:
+    label = span.label_
+    name_like = _is_name_like(span)
+    if label in {"ORG", "LOC"} and name_like:
+        return "Organisation" if label == "ORG" else "Place"
+    multi_title = len(span) >= 2 and all(t.is_title or t.lower_ in _CONNECT for t in span)
+    if multi_title and not span[0].is_sent_start and not name_like:
+        return "Instrument"  # 'Positieve Gezondheid': a capitalised concept in mid-sentence
+    return None
+
+
+def _rule_ok(span: Span) -> bool:
+    label = span.label_
+    text = span.text
+    if label == "ORG" and len(span) == 1 and text in acronym_stoplist():
+        return False
+    if label in {"ORG", "INSTRUMENT", "PLACE"} and not span.id_ and span[0].is_sent_start:
+        # a capitalised word at a sentence start must be more than a common word
+        if len(span) == 1 and span[0].lower_ in common_words():
+            return False
+    return True
+
+
+@Language.component("bg_entity_typer", assigns=["doc.spans"])
+def bg_entity_typer(doc: Doc) -> Doc:
+    candidates: list[tuple[int, Span]] = []
+    for span in doc.spans.get(RULES_KEY, []):
+        span = _clean(span)
+        if span is None or not _rule_ok(span):
+            continue
+        kind = _KIND[span.label_]
+        source = "gazetteer" if span.id_ else span.label_
+        candidates.append(
+            (_PRIORITY[source], Span(doc, span.start, span.end, label=kind, kb_id=span.id_))
+        )
+    for ent in doc.ents:
+        span = _clean(ent)
+        if span is None:
+            continue
+        kind = _model_kind(span)
+        if kind is not None:
+            candidates.append((_PRIORITY["model"], Span(doc, span.start, span.end, label=kind)))
+    candidates.sort(key=lambda c: (-c[0], -(c[1].end - c[1].start), c[1].start))
+    taken: set[int] = set()
+    chosen: list[Span] = []
+    for _, span in candidates:
+        if taken.intersection(range(span.start, span.end)):
+            continue
+        taken.update(range(span.start, span.end))
+        chosen.append(span)
+    doc.spans[ENTITIES_KEY] = filter_spans(chosen)
+    return doc
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _split_slashes(nlp: Language) -> None:
+    """'GGZ/WLZ/Wmo' and 'RWA/Amfors' are lists of names: split on a slash between letters."""
+    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-zÀ-ÿ])/(?=[A-Za-zÀ-ÿ])"]
+    existing = nlp.tokenizer.infix_finditer
+    pattern = compile_infix_regex(infixes)
+    if existing is not None and getattr(existing, "__self__", None) is not None:
+        pattern = re.compile(existing.__self__.pattern + "|" + r"(?<=[A-Za-zÀ-ÿ])/(?=[A-Za-zÀ-ÿ])")
+    nlp.tokenizer.infix_finditer = pattern.finditer
+
+
+def assemble(nlp: Language) -> Language:
+    """Add the rule components to a loaded pipeline (in place), once."""
+    if "bg_entity_typer" in nlp.pipe_names:
+        return nlp
+    _split_slashes(nlp)
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name="bg_patterns",
+        config={"spans_key": RULES_KEY, "phrase_matcher_attr": "LOWER", "validate": True},
+    )
+    patterns = gazetteer.span_ruler_patterns()
+    for name in ("rules.jsonl", "actor_groups.jsonl"):
+        patterns.extend(srsly.read_jsonl(PATTERNS_DIR / name))
+    ruler.add_patterns(patterns)
+    nlp.add_pipe("bg_name_rules")
+    nlp.add_pipe("bg_abbreviations")
+    nlp.add_pipe("bg_entity_typer")
+    return nlp

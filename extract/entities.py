@@ -1,0 +1,231 @@
+"""Entities and relations of one document: spaCy over each activity, merged per document.
+
+The pipeline runs per activity (nlp.pipe, batched), so memory stays bounded for long
+documents; what one activity introduces ("Stichting Wijkteams Amersfoort" ... "SWA") is merged
+at document level, where all surface forms of one thing become one Entity with aliases:
+
+* gazetteer entries (same national id) are one entity;
+* spelling variants that differ only in case or punctuation (IndeBuurt033 / Indebuurt033);
+* abbreviation pairs written in the text ("Centrum voor Seksueel Geweld (CSG)");
+* an acronym whose letters are the initials of a multi-word name in the same document;
+* names that differ only by a place or region ('Werkgeversservicepunt regio X',
+  'Werkgeversservicepunt X', 'Werkgeversservicepunt').
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import lru_cache
+
+from spacy.language import Language
+
+from . import gazetteer
+from .annotations import RELATION_FOR_KIND, Annotations, Entity, Mention, Relation
+from .components import ENTITIES_KEY, assemble
+from .language import load_nlp
+from .tree import DocumentTree, normalise_space
+
+__all__ = ["annotate", "pipeline", "fold"]
+
+_BATCH = 64
+_REGION_WORDS = {"regio", "arbeidsmarktregio", "gemeente", "stad"}
+_KIND_RANK = {"Law": 0, "Organisation": 1, "Instrument": 2, "Place": 3, "ActorGroup": 4}
+
+
+@lru_cache(maxsize=4)
+def pipeline(spacy_model: str | None = None) -> Language:
+    """The trained (or user-chosen) pipeline with the rule components added; once per process."""
+    nlp = load_nlp(spacy_model)
+    return assemble(nlp)
+
+
+def fold(text: str) -> str:
+    """Key that ignores case, spacing and punctuation: IndeBuurt033 == Indebuurt033."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-/]+", name) if w]
+    return "".join(w[0] for w in words if w[0].isupper())
+
+
+class _Groups:
+    """Union-find over surface keys."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def _blocks(text: str, tree: DocumentTree) -> list[tuple[int, int, str | None]]:
+    """Text ranges to read: each activity (relations come from its own text only)."""
+    return [(a.start, a.end, a.key) for a in tree.activities if a.end > a.start]
+
+
+def annotate(
+    text: str,
+    tree: DocumentTree,
+    spacy_model: str | None = None,
+    n_process: int = 1,
+) -> Annotations:
+    """Entities named in the document's activities, merged, with one relation per mention."""
+    nlp = pipeline(spacy_model)
+    blocks = _blocks(text, tree)
+    raw: list[tuple[str, str, str, Mention]] = []  # (kind, kb_id, surface, mention)
+    pairs: list[tuple[str, str]] = []
+    for (start, _end, key), doc in zip(
+        blocks,
+        nlp.pipe((text[s:e] for s, e, _ in blocks), batch_size=_BATCH, n_process=n_process),
+        strict=True,
+    ):
+        for span in doc.spans[ENTITIES_KEY]:
+            sent = span.sent
+            mention = Mention(
+                start + span.start_char,
+                start + span.end_char,
+                span.text,
+                start + sent.start_char,
+                start + sent.end_char,
+                key,
+            )
+            raw.append((span.label_, span.kb_id_, normalise_space(span.text), mention))
+        for long_span, short_span in doc._.bg_abbreviations or ():
+            pairs.append((normalise_space(long_span.text), normalise_space(short_span.text)))
+    entities = _merge(raw, pairs)
+    relations = [
+        Relation(m.activity_key, RELATION_FOR_KIND[e.kind], e, m)
+        for e in entities
+        for m in e.mentions
+        if m.activity_key is not None
+    ]
+    return Annotations(entities, relations)
+
+
+def _surface_key(kind_id: str, surface: str) -> str:
+    return kind_id if kind_id else f"s:{fold(surface)}"
+
+
+def _strip_places(surface: str, places: set[str]) -> str:
+    words = [w for w in surface.split() if w.lower() not in _REGION_WORDS and fold(w) not in places]
+    return fold(" ".join(words)) if words and len(words) < len(surface.split()) else ""
+
+
+def _merge(
+    raw: list[tuple[str, str, str, Mention]], pairs: Iterable[tuple[str, str]]
+) -> list[Entity]:
+    groups = _Groups()
+    kinds: dict[str, Counter] = defaultdict(Counter)
+    surfaces: dict[str, Counter] = defaultdict(Counter)
+    for kind, kb_id, surface, _ in raw:
+        key = _surface_key(kb_id, surface)
+        groups.find(key)
+        kinds[key][kind] += 1
+        surfaces[key][surface] += 1
+        if kb_id:  # a gazetteer match also claims its surface form elsewhere in the text
+            groups.union(key, f"s:{fold(surface)}")
+    places = {fold(s) for k, _, s, _ in raw if k == "Place"}
+    keys = list(kinds)
+
+    def mergeable(a: str, b: str) -> bool:
+        ka, kb = kinds[a].most_common(1)[0][0], kinds[b].most_common(1)[0][0]
+        return ka == kb or {ka, kb} <= {"Organisation", "Instrument"}
+
+    # abbreviation pairs written in the text
+    for long_form, short_form in pairs:
+        a, b = f"s:{fold(long_form)}", f"s:{fold(short_form)}"
+        if a in kinds and b in kinds:
+            groups.union(a, b)
+        elif b in kinds:  # the long form was not recognised as a name: it still names b
+            surfaces[b][long_form] += 1
+        elif a in kinds:
+            surfaces[a][short_form] += 1
+    # acronym = initials of a multi-word name of the document
+    by_initials: dict[str, list[str]] = defaultdict(list)
+    for key in keys:
+        for surface in surfaces[key]:
+            if len(surface.split()) > 1:
+                by_initials[_initials(surface)].append(key)
+    for key in keys:
+        for surface in surfaces[key]:
+            if surface.isupper() and 2 <= len(surface) <= 6:
+                found = {groups.find(k) for k in by_initials.get(surface, [])}
+                if len(found) == 1:
+                    other = found.pop()
+                    if mergeable(key, other):
+                        groups.union(other, key)
+    # names that differ only by a place: 'X regio Amersfoort' ~ 'X Amersfoort' ~ 'X'
+    cores: dict[str, str] = {}
+    for key in keys:
+        if kinds[key].most_common(1)[0][0] != "Organisation":
+            continue
+        for surface in surfaces[key]:
+            core = _strip_places(surface, places)
+            if core:
+                cores.setdefault(core, key)
+                groups.union(cores[core], key)
+    for key in keys:
+        core = key[2:] if key.startswith("s:") else ""
+        if core in cores and kinds[key].most_common(1)[0][0] == "Organisation":
+            groups.union(cores[core], key)
+
+    members: dict[str, list[str]] = defaultdict(list)
+    for key in kinds:
+        members[groups.find(key)].append(key)
+    mentions_of: dict[str, list[Mention]] = defaultdict(list)
+    for kind, kb_id, surface, mention in raw:
+        mentions_of[groups.find(_surface_key(kb_id, surface))].append(mention)
+
+    entities: list[Entity] = []
+    for root, group_keys in members.items():
+        if not mentions_of[root]:
+            continue
+        kind_votes: Counter = Counter()
+        names: Counter = Counter()
+        kb_ids = [k for k in group_keys if not k.startswith("s:")]
+        for k in group_keys:
+            kind_votes.update(kinds[k])
+            names.update(surfaces[k])
+        entry = gazetteer.by_id().get(kb_ids[0]) if kb_ids else None
+        if entry is not None:
+            kind, name, same_as, national = entry.kind, entry.label, list(entry.same_as), True
+            aliases = set(names) | set()
+        else:
+            kind = min(kind_votes, key=lambda k: (-kind_votes[k], _KIND_RANK[k]))
+            name = _preferred_name(names, pairs)
+            same_as, national, aliases = [], False, set(names)
+        ms = sorted(set(mentions_of[root]), key=lambda m: (m.start, m.end))
+        entities.append(
+            Entity(
+                kind,
+                name,
+                aliases - {name},
+                same_as,
+                national,
+                ms,
+                "gazetteer" if entry else "model",
+            )
+        )
+    entities.sort(key=lambda e: (e.kind, e.name))
+    return entities
+
+
+def _preferred_name(names: Counter, pairs: Iterable[tuple[str, str]]) -> str:
+    """The long form of an abbreviation when there is one, else the most used capitalised form."""
+    longs = {fold(long) for long, _ in pairs}
+    for surface in sorted(names, key=lambda s: -len(s)):
+        if fold(surface) in longs:
+            return surface
+    return max(names, key=lambda s: (names[s], s[:1].isupper(), len(s), s))

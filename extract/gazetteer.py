@@ -1,0 +1,108 @@
+"""Curated national gazetteers (ontology/*.csv) as spaCy patterns and as identifiers.
+
+Only national data lives here: laws with their BWB id, national bodies with a Wikidata id,
+municipalities and provinces with their CBS/TOOI code. Local organisations are never listed;
+the model and the generic rules in extract/patterns/ must find them.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from beleidsgraaf.namespaces import BWB, TOOI, WD
+
+__all__ = ["GazetteerEntry", "entries", "by_id", "span_ruler_patterns"]
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    id: str  # law:BWBR0044770, org:Q2, place:gm0307
+    kind: str  # Law | Organisation | Place
+    label: str
+    aliases: tuple[str, ...] = ()
+    same_as: tuple[str, ...] = field(default=())
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    try:
+        text = resources.files("beleidsgraaf.ontology").joinpath(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [
+        {k: (v or "").strip() for k, v in row.items() if k}
+        for row in csv.DictReader(text.splitlines())
+    ]
+
+
+def _aliases(value: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in value.split("|") if a.strip())
+
+
+@lru_cache(maxsize=1)
+def entries() -> tuple[GazetteerEntry, ...]:
+    out: list[GazetteerEntry] = []
+    for row in _rows("laws.csv"):
+        bwb = row.get("bwb_id", "")
+        same = [str(BWB[bwb])] if bwb else []
+        if row.get("wikidata_id"):
+            same.append(str(WD[row["wikidata_id"]]))
+        key = bwb or row["label"].lower()
+        out.append(
+            GazetteerEntry(
+                f"law:{key}", "Law", row["label"], _aliases(row.get("aliases", "")), tuple(same)
+            )
+        )
+    for row in _rows("organisations.csv"):
+        same = [str(WD[row["wikidata_id"]])] if row.get("wikidata_id") else []
+        if row.get("other_id", "").startswith("http"):
+            same.append(row["other_id"])
+        key = row.get("wikidata_id") or row["label"].lower()
+        out.append(
+            GazetteerEntry(
+                f"org:{key}",
+                "Organisation",
+                row["label"],
+                _aliases(row.get("aliases", "")),
+                tuple(same),
+            )
+        )
+    for name, kind in (("gemeenten.csv", "gemeente"), ("provincies.csv", "provincie")):
+        for row in _rows(name):
+            code = row.get("code", "")
+            if not code or not row.get("name"):
+                continue
+            same = (str(TOOI[f"{kind}/{code}"]),)
+            out.append(GazetteerEntry(f"place:{code}", "Place", row["name"], (), same))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def by_id() -> dict[str, GazetteerEntry]:
+    return {e.id: e for e in entries()}
+
+
+_LABEL = {"Law": "LAW", "Organisation": "ORG", "Place": "PLACE"}
+
+
+def _is_abbreviation(form: str) -> bool:
+    return " " not in form and len(form) <= 6 and any(ch.isupper() for ch in form[1:])
+
+
+def span_ruler_patterns() -> list[dict]:
+    """Patterns for spaCy's span_ruler: abbreviations match case-sensitively (WW is not ww),
+    names case-insensitively (the ruler's phrase matcher runs on LOWER); places keep their
+    capital, so 'Best' the town is not 'best' the word."""
+    patterns: list[dict] = []
+    for e in entries():
+        for form in dict.fromkeys((e.label, *e.aliases)):
+            if _is_abbreviation(form) or e.kind == "Place":
+                words = form.split()
+                patterns.append(
+                    {"label": _LABEL[e.kind], "id": e.id, "pattern": [{"ORTH": w} for w in words]}
+                )
+            else:
+                patterns.append({"label": _LABEL[e.kind], "id": e.id, "pattern": form})
+    return patterns
