@@ -17,8 +17,8 @@ from pathlib import Path
 
 import srsly
 from spacy.language import Language
-from spacy.tokens import Doc, Span
-from spacy.util import compile_infix_regex, filter_spans
+from spacy.tokens import Doc, Span, Token
+from spacy.util import compile_infix_regex
 
 from . import gazetteer
 
@@ -28,8 +28,9 @@ RULES_KEY = "bg_rules"
 ENTITIES_KEY = "bg_entities"
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 
-if not Doc.has_extension("bg_abbreviations"):
-    Doc.set_extension("bg_abbreviations", default=None)
+for _ext in ("bg_abbreviations", "bg_name_variants"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
 
 
 @lru_cache(maxsize=1)
@@ -192,7 +193,9 @@ def _title_run(doc: Doc, start: int, limit: int = 7) -> int:
     return end
 
 
-def _instrument_spans(doc: Doc) -> list[Span]:
+def _instrument_spans(doc: Doc, variants: list[tuple[Span, Span]]) -> list[Span]:
+    """Quoted names after a cue ('programma ‘Wonen en zorg’') and cue word + capitalised name;
+    (bare name, name with cue) pairs go to `variants`."""
     spans = []
     for tok in doc:
         # a quoted name: programma 'Wonen en zorg', de zogeheten 'doorbraakaanpak'
@@ -222,8 +225,11 @@ def _instrument_spans(doc: Doc) -> list[Span]:
             nxt = doc[tok.i + 1]
             if nxt.is_title and not nxt.is_sent_start and nxt.text not in _QUOTES:
                 end = _title_run(doc, tok.i + 1)
-                start = tok.i if tok.is_lower else tok.i + 1
-                spans.append(Span(doc, start, end, label="INSTRUMENT"))
+                if tok.is_lower:  # 'beleidskader Opvang en Bescherming'; the bare name is a variant
+                    spans.append(Span(doc, tok.i, end, label="INSTRUMENT"))
+                    variants.append((doc[tok.i + 1 : end], doc[tok.i : end]))
+                else:
+                    spans.append(Span(doc, tok.i + 1, end, label="INSTRUMENT"))
     return spans
 
 
@@ -262,12 +268,118 @@ def _slash_pairs(doc: Doc, spans: list[Span]) -> list[Span]:
     return out
 
 
+_PLACE_CUES = {
+    "wijk",
+    "wijken",
+    "buurt",
+    "buurten",
+    "stadsdeel",
+    "stadsdelen",
+    "kern",
+    "kernen",
+    "dorp",
+    "dorpen",
+}
+
+
+def _place_spans(doc: Doc) -> list[Span]:
+    """Names after 'wijk(en)', 'buurt(en)', 'kern(en)': 'de wijken (Liendert en Schuilenburg)'."""
+    spans = []
+    for tok in doc:
+        if tok.lower_ not in _PLACE_CUES:
+            continue
+        i = tok.i + 1
+        if i < len(doc) and doc[i].text == "(":
+            i += 1
+        while i < len(doc) and doc[i].is_title and doc[i].lower_ not in common_words():
+            spans.append(Span(doc, i, i + 1, label="PLACE"))
+            i += 1
+            if i + 1 < len(doc) and doc[i].lower_ in {"en", ","} and doc[i + 1].is_title:
+                i += 1
+    return spans
+
+
+def _concept_spans(doc: Doc) -> list[Span]:
+    """Capitalised common words in mid-sentence, two or more: 'Positieve Gezondheid' is the
+    name of an approach. (Proper names of organisations and places are left to the model.)"""
+    spans = []
+    i = 0
+    words = common_words()
+    while i < len(doc):
+        j = i
+        while (
+            j < len(doc)
+            and doc[j].is_title
+            and not doc[j].is_sent_start
+            and not _at_line_start(doc[j])
+        ):
+            j += 1
+        if j - i >= 2 and all(t.lower_ in words for t in doc[i:j]):
+            spans.append(Span(doc, i, j, label="INSTRUMENT"))
+        i = max(j, i + 1)
+    return spans
+
+
+def _methods(doc: Doc) -> list[Span]:
+    """Named methods written as an acronym with pluses: 'MDA++'."""
+    return [
+        Span(doc, t.i, t.i + 1, label="INSTRUMENT")
+        for t in doc
+        if re.fullmatch(r"[A-Z]{2,}\+{1,2}", t.text)
+    ]
+
+
+def _extend_instruments(doc: Doc, spans: list[Span]) -> list[Span]:
+    """'Deltaplan wonen' (plan word + one noun closing the clause), 'stedelijk netwerk
+    Integratie' (a leading adjective); a cue word right before a quoted name is no name."""
+    out = []
+    for span in spans:
+        if span.label_ != "INSTRUMENT":
+            out.append(span)
+            continue
+        start, end = span.start, span.end
+        quoted = start > 0 and doc[start - 1].text in _QUOTES
+        if end < len(doc) and doc[end].text in _QUOTES and len(span) == 1 and not quoted:
+            continue
+        if len(span) == 1 and end + 1 < len(doc):
+            nxt, after = doc[end], doc[end + 1]
+            function_word = nxt.pos_ in {
+                "ADP",
+                "DET",
+                "AUX",
+                "CCONJ",
+                "SCONJ",
+                "CONJ",
+                "PRON",
+                "ADV",
+            }
+            if (
+                nxt.is_lower
+                and nxt.is_alpha
+                and not function_word
+                and (after.is_punct or after.pos_ in {"AUX", "VERB"})
+            ):
+                end += 1
+        if (
+            start > 0
+            and doc[start].is_lower
+            and doc[start - 1].pos_ == "ADJ"
+            and doc[start - 1].is_lower
+        ):
+            start -= 1
+        out.append(Span(doc, start, end, label=span.label, kb_id=span.kb_id, span_id=span.id))
+    return out
+
+
 @Language.component("bg_name_rules", assigns=["doc.spans"])
 def bg_name_rules(doc: Doc) -> Doc:
     group = list(doc.spans.get(RULES_KEY, []))
-    group += _law_spans(doc) + _instrument_spans(doc) + _council_spans(doc)
+    variants: list[tuple[Span, Span]] = []
+    group += _law_spans(doc) + _instrument_spans(doc, variants) + _council_spans(doc)
+    group += _place_spans(doc) + _concept_spans(doc) + _methods(doc)
     group += _slash_pairs(doc, group)
-    doc.spans[RULES_KEY] = group
+    doc.spans[RULES_KEY] = _extend_instruments(doc, group)
+    doc._.bg_name_variants = variants
     return doc
 
 
@@ -346,6 +458,7 @@ _KIND = {
     "ACTORGROUP": "ActorGroup",
 }
 _ARTICLES = {"de", "het", "een", "'s"}
+_VERBAL_ENDINGS = ("en", "ing", "heid", "tie", "ie", "eren")
 _PRIORITY = {
     "gazetteer": 5,
     "ACTORGROUP": 4,
@@ -376,6 +489,24 @@ def _clean(span: Span) -> Span | None:
     return Span(doc, start, end, label=span.label, kb_id=span.kb_id, span_id=span.id)
 
 
+def _at_line_start(tok: Token) -> bool:
+    """Only bullets, numbers, punctuation or white space before it on its line/sentence."""
+    i = tok.i - 1
+    while i >= 0 and not tok.doc[i].is_sent_end:
+        prev = tok.doc[i]
+        if "\n" in prev.whitespace_ or "\n" in prev.text:
+            return True
+        if not (
+            prev.is_punct
+            or prev.is_space
+            or prev.like_num
+            or prev.text in {"•", "-", "*", "·", "▪"}
+        ):
+            return False
+        i -= 1
+    return True
+
+
 def _is_name_like(span: Span) -> bool:
     """Not a capitalised common word at the start of a sentence ('Inzet', 'Wonen')."""
     words = common_words()
@@ -385,6 +516,9 @@ def _is_name_like(span: Span) -> bool:
     if not tokens or not tokens[0].text[:1].isupper():
         return False
     uncommon = [t for t in tokens if t.lower_ not in words]
+    if len(tokens) == 1 and uncommon and _at_line_start(tokens[0]):
+        # 'Continueren ...' after a bullet: a verb or noun opening the line, not a name
+        return not tokens[0].lower_.endswith(_VERBAL_ENDINGS)
     return bool(uncommon)
 
 
@@ -411,26 +545,41 @@ def _rule_ok(span: Span) -> bool:
     return True
 
 
+def _rank(source: str, span: Span) -> tuple[int, int, int]:
+    """Which of two overlapping candidates wins: national names and law names first, then
+    the longer span, then the kind of evidence."""
+    strong = (
+        source in {"gazetteer", "LAW"}
+        and span.label_ in {"Law", "Organisation"}
+        and not (span.text.islower() and span.label_ == "Organisation")
+    )
+    priority = _PRIORITY[source]
+    if source == "ACTORGROUP" and span.text.islower():
+        priority = (
+            6  # 'politie', 'scholen': a kind of actor, even when a national body shares the word
+        )
+    return (1 if strong else 0, len(span), priority)
+
+
 @Language.component("bg_entity_typer", assigns=["doc.spans"])
 def bg_entity_typer(doc: Doc) -> Doc:
-    candidates: list[tuple[int, Span]] = []
+    candidates: list[tuple[tuple[int, int, int], Span]] = []
     for span in doc.spans.get(RULES_KEY, []):
         span = _clean(span)
         if span is None or not _rule_ok(span):
             continue
-        kind = _KIND[span.label_]
-        source = "gazetteer" if span.id_ else span.label_
-        candidates.append(
-            (_PRIORITY[source], Span(doc, span.start, span.end, label=kind, kb_id=span.id_))
-        )
+        typed = Span(doc, span.start, span.end, label=_KIND[span.label_], kb_id=span.id_)
+        source = "gazetteer" if span.id_ and span.label_ != "ACTORGROUP" else span.label_
+        candidates.append((_rank(source, typed), typed))
     for ent in doc.ents:
         span = _clean(ent)
-        if span is None:
+        if span is None or (len(span) == 1 and span.text in acronym_stoplist()):
             continue
         kind = _model_kind(span)
         if kind is not None:
-            candidates.append((_PRIORITY["model"], Span(doc, span.start, span.end, label=kind)))
-    candidates.sort(key=lambda c: (-c[0], -(c[1].end - c[1].start), c[1].start))
+            typed = Span(doc, span.start, span.end, label=kind)
+            candidates.append((_rank("model", typed), typed))
+    candidates.sort(key=lambda c: (tuple(-x for x in c[0]), c[1].start))
     taken: set[int] = set()
     chosen: list[Span] = []
     for _, span in candidates:
@@ -438,7 +587,7 @@ def bg_entity_typer(doc: Doc) -> Doc:
             continue
         taken.update(range(span.start, span.end))
         chosen.append(span)
-    doc.spans[ENTITIES_KEY] = filter_spans(chosen)
+    doc.spans[ENTITIES_KEY] = sorted(chosen, key=lambda sp: sp.start)
     return doc
 
 
@@ -460,10 +609,16 @@ def assemble(nlp: Language) -> Language:
     if "bg_entity_typer" in nlp.pipe_names:
         return nlp
     _split_slashes(nlp)
+    where = (
+        {"after": "bg_sentence_breaks"}
+        if "bg_sentence_breaks" in nlp.pipe_names
+        else {"first": True}
+    )
     ruler = nlp.add_pipe(
         "span_ruler",
         name="bg_patterns",
         config={"spans_key": RULES_KEY, "phrase_matcher_attr": "LOWER", "validate": True},
+        **where,
     )
     patterns = gazetteer.span_ruler_patterns()
     for name in ("rules.jsonl", "actor_groups.jsonl"):

@@ -86,6 +86,7 @@ def annotate(
     blocks = _blocks(text, tree)
     raw: list[tuple[str, str, str, Mention]] = []  # (kind, kb_id, surface, mention)
     pairs: list[tuple[str, str]] = []
+    sentences: dict[str | None, list[tuple[int, int]]] = {}
     for (start, _end, key), doc in zip(
         blocks,
         nlp.pipe((text[s:e] for s, e, _ in blocks), batch_size=_BATCH, n_process=n_process),
@@ -102,9 +103,13 @@ def annotate(
                 key,
             )
             raw.append((span.label_, span.kb_id_, normalise_space(span.text), mention))
-        for long_span, short_span in doc._.bg_abbreviations or ():
+        for long_span, short_span in (doc._.bg_abbreviations or []) + (
+            doc._.bg_name_variants or []
+        ):
             pairs.append((normalise_space(long_span.text), normalise_space(short_span.text)))
+        sentences[key] = [(start + s.start_char, start + s.end_char) for s in doc.sents]
     entities = _merge(raw, pairs)
+    _find_more_mentions(text, blocks, sentences, entities)
     relations = [
         Relation(m.activity_key, RELATION_FOR_KIND[e.kind], e, m)
         for e in entities
@@ -112,6 +117,49 @@ def annotate(
         if m.activity_key is not None
     ]
     return Annotations(entities, relations)
+
+
+def _find_more_mentions(
+    text: str,
+    blocks: list[tuple[int, int, str | None]],
+    sentences: dict[str | None, list[tuple[int, int]]],
+    entities: list[Entity],
+) -> None:
+    """Once the document has shown what a thing is called, find its other mentions that the
+    model passed over: 'het werkbedrijf' after 'het Werkbedrijf ...', 'zorg en veiligheidshuis'
+    after 'Zorg- en Veiligheidshuis'. Forms that are common words match only with their case."""
+    from .components import common_words
+
+    words = common_words()
+    patterns: list[tuple[re.Pattern, Entity]] = []
+    for entity in entities:
+        if entity.kind not in {"Organisation", "Law", "Instrument"}:
+            continue
+        for form in {entity.name, *entity.aliases}:
+            if len(form) < 3:
+                continue
+            parts = [re.escape(p) for p in re.split(r"[\s\-]+", form) if p]
+            body = r"[\s\-]*".join(parts)
+            common = all(p.lower() in words for p in re.split(r"[\s\-]+", form) if p)
+            flags = 0 if common or form.isupper() else re.IGNORECASE
+            patterns.append((re.compile(rf"(?<![\w#]){body}(?![\w#])", flags), entity))
+    if not patterns:
+        return
+    taken = {(m.start, m.end) for e in entities for m in e.mentions}
+    covered = sorted(taken)
+    for start, end, key in blocks:
+        for pattern, entity in patterns:
+            for match in pattern.finditer(text, start, end):
+                b, e = match.span()
+                if any(b < ce and cb < e for cb, ce in covered):
+                    continue
+                sb, se = next(
+                    ((x, y) for x, y in sentences.get(key, []) if x <= b < y), (start, end)
+                )
+                entity.mentions.append(Mention(b, e, text[b:e], sb, se, key))
+                covered.append((b, e))
+    for entity in entities:
+        entity.mentions.sort(key=lambda m: (m.start, m.end))
 
 
 def _surface_key(kind_id: str, surface: str) -> str:
@@ -195,8 +243,10 @@ def _merge(
         kind_votes: Counter = Counter()
         names: Counter = Counter()
         kb_ids = [k for k in group_keys if not k.startswith("s:")]
+        worded = [k for k in group_keys if not _is_acronym_key(k, surfaces)]
         for k in group_keys:
-            kind_votes.update(kinds[k])
+            if not worded or k in worded:  # the long form decides what an acronym names
+                kind_votes.update(kinds[k])
             names.update(surfaces[k])
         entry = gazetteer.by_id().get(kb_ids[0]) if kb_ids else None
         if entry is not None:
@@ -220,6 +270,10 @@ def _merge(
         )
     entities.sort(key=lambda e: (e.kind, e.name))
     return entities
+
+
+def _is_acronym_key(key: str, surfaces: dict[str, Counter]) -> bool:
+    return all(s.isupper() and len(s) <= 6 for s in surfaces[key])
 
 
 def _preferred_name(names: Counter, pairs: Iterable[tuple[str, str]]) -> str:

@@ -227,7 +227,7 @@ class _Parser:
             if ln.num.startswith(s.notation + "."):
                 if parent is None or s.depth > parent.depth:
                     parent = s
-        if parent is None and self.section is not None:
+        if parent is None and self.section is not None and not self._expected_heading(ln.num):
             # A number that fits nowhere ("1.1.5." among 2.1.x) is a typo: keep it as written,
             # place it beside the heading before it, and say so.
             if ln.depth > 1 or self.section.depth == 1:
@@ -306,7 +306,17 @@ class _Parser:
 
     def unnumbered(self, ln: _Line) -> None:
         starts_lower = ln.text[:1].islower()
-        if self.goal is not None and self.goal_open and self.activity is None and starts_lower:
+        # a wrapped goal: its last words on the next line ('... op het bedrijventerrein' /
+        # 'De Kraanvogel.'), in lower case even after a blank line
+        closes = (
+            not self.blank_before and len(ln.text.split()) <= 12 and ln.text.endswith(_TERMINAL)
+        )
+        if (
+            self.goal is not None
+            and self.goal_open
+            and self.activity is None
+            and (starts_lower or closes)
+        ):
             self._extend(self.goal, ln)
             self.goal_open = not self.goal.text.endswith(_TERMINAL)
             return
