@@ -233,7 +233,7 @@ def _merge(
     for key in kinds:
         members[groups.find(key)].append(key)
     mentions_of: dict[str, list[Mention]] = defaultdict(list)
-    for kind, kb_id, surface, mention in raw:
+    for _kind, kb_id, surface, mention in raw:
         mentions_of[groups.find(_surface_key(kb_id, surface))].append(mention)
 
     entities: list[Entity] = []
