@@ -20,10 +20,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_suffix_regex
+from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
 __all__ = [
     "DEFAULT_MODEL_PATH",
@@ -119,16 +121,20 @@ HYPHEN_INFIX = (
 def customize_tokenizer(nlp: Language) -> Language:
     """Apply the policy-text tokenizer rules to ``nlp.tokenizer`` (in place) and return nlp."""
     tokenizer = nlp.tokenizer
+    rules = dict(tokenizer.rules)
     for abbr in POLICY_ABBREVIATIONS:
-        variants = {abbr, abbr[0].upper() + abbr[1:]}
-        for form in variants:
-            tokenizer.add_special_case(form, [{"ORTH": form}])
+        for form in {abbr, abbr[0].upper() + abbr[1:]}:
+            rules[form] = [{"ORTH": form}]
+    # every setter below re-tokenizes all special cases; clear them first so that happens
+    # once (at the end) instead of four times
+    tokenizer.rules = {}
     tokenizer.token_match = re.compile(TOKEN_MATCH_PATTERN).match
     infixes = list(nlp.Defaults.infixes) + [HYPHEN_INFIX]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # "095M." at the end of a sentence: split the full stop off a motion number
     suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[0-9][A-Z])\."]
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    tokenizer.rules = rules
     return nlp
 
 
@@ -164,14 +170,16 @@ def bg_sentence_breaks(doc: Doc) -> Doc:
     * after sentence-final punctuation (``. ! ?``) that is followed by a capitalised word,
       a number or a quote/bracket.
 
-    Only sentence *starts* are set (``is_sent_start = True``); other tokens are left unset so
-    that a parser later in the pipeline can still add boundaries. Without a parser,
-    ``doc.sents`` follows these breaks alone.
+    Every token gets ``is_sent_start`` True or False, so ``doc.sents`` follows these rules
+    alone (the shipped pipeline has no parser; a parser placed after this component would
+    respect the boundaries and could not add others).
     """
     n = len(doc)
     if n == 0:
         return doc
     doc[0].is_sent_start = True
+    for tok in doc[1:]:
+        tok.is_sent_start = False
     for i in range(1, n):
         tok = doc[i]
         prev = doc[i - 1]
@@ -201,6 +209,34 @@ def bg_sentence_breaks(doc: Doc) -> Doc:
     return doc
 
 
+class _BlasNumpyOps(NumpyOps):
+    """CPU ops that run matrix products through numpy's BLAS instead of thinc's bundled
+    ``blis``. Same results; on CPUs where blis falls back to its generic kernels (as on the
+    project's build machine: ~10 vs ~28 GFLOP/s) the whole pipeline runs about 2x faster."""
+
+    name = "bg_numpy"
+
+    def gemm(self, x, y, out=None, trans1=False, trans2=False):
+        if trans1:
+            x = x.T
+        if trans2:
+            y = y.T
+        if out is None:
+            return numpy.dot(x, y)
+        try:
+            numpy.dot(x, y, out=out)
+        except ValueError:  # out not contiguous / other dtype
+            out[...] = numpy.dot(x, y)
+        return out
+
+
+def _use_blas_ops() -> None:
+    """Switch thinc's current ops to :class:`_BlasNumpyOps` when plain CPU ops are in use
+    (never replaces GPU or other custom ops). Must run before the model is loaded."""
+    if type(get_current_ops()) is NumpyOps:
+        set_current_ops(_BlasNumpyOps())
+
+
 class ModelNotFoundError(ValueError):
     """The requested spaCy pipeline (package name or folder) could not be loaded."""
 
@@ -216,6 +252,7 @@ def _load_cached(key: str) -> Language:
             "(see training/README.md), or pass an installed package name such as "
             "'nl_core_news_sm'."
         )
+    _use_blas_ops()
     try:
         return spacy.load(path if path.exists() else key)
     except OSError as exc:  # spaCy raises OSError (E050/E053) for unknown names/broken folders

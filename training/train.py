@@ -101,7 +101,7 @@ def step_train(args: argparse.Namespace) -> None:
         log = open(OUTPUT / f"{name}.log", "w")  # noqa: SIM115
         print("running:", " ".join(cmd), f"> {OUTPUT / f'{name}.log'}")
         procs[name] = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        if not args.parallel:
+        if args.sequential:
             procs[name].wait()
     for name, p in procs.items():
         if p.wait() != 0:
@@ -133,8 +133,7 @@ def step_assemble(args: argparse.Namespace) -> Path:
             "description": (
                 "Dutch pipeline for municipal policy text (project beleidsgraaf): policy-text "
                 "tokenizer and sentence breaks, NER (PER/ORG/LOC/MISC, CoNLL-2002), UPOS + "
-                "morphology, dependency parser and trainable lemmatizer (UD Dutch). CPU, no "
-                "static vectors."
+                "morphology and trainable lemmatizer (UD Dutch). CPU, no static vectors."
             ),
             "author": "beleidsgraaf project",
             "license": "CC BY-SA 4.0 (UD-derived components); CoNLL-2002 data: research use",
@@ -177,7 +176,10 @@ def evaluate_model(model: Path, corpus_dir: Path = CORPUS) -> dict[str, float]:
         for label, d in (ner.get("ents_per_type") or {}).items()
     }
     ud = nlp.evaluate(Corpus(corpus_dir / "ud-test.spacy")(nlp), batch_size=64)
-    for k in ("pos_acc", "morph_acc", "lemma_acc", "dep_uas", "dep_las", "sents_f"):
+    keys = ["pos_acc", "morph_acc", "lemma_acc", "sents_f"]
+    if "parser" in nlp.pipe_names:
+        keys += ["dep_uas", "dep_las"]
+    for k in keys:
         if ud.get(k) is not None:
             scores[k] = round(float(ud[k]), 4)
     print(f"evaluated in {time.time() - t0:.0f} s")
@@ -195,14 +197,15 @@ def step_evaluate(args: argparse.Namespace) -> dict:
         "pos_acc": scores.get("pos_acc"),
         "morph_acc": scores.get("morph_acc"),
         "lemma_acc": scores.get("lemma_acc"),
-        "dep_uas": scores.get("dep_uas"),
-        "dep_las": scores.get("dep_las"),
         "sents_f": scores.get("sents_f"),
         "evaluated_on": {
             "ents": "CoNLL-2002 Dutch ned.testb",
-            "pos/morph/lemma/dep": "UD Dutch nl_alpino-ud-test.conllu",
+            "pos/morph/lemma/sents": "UD Dutch nl_alpino-ud-test.conllu",
         },
     }
+    if "dep_las" in scores:
+        scores_meta["dep_uas"] = scores.get("dep_uas")
+        scores_meta["dep_las"] = scores.get("dep_las")
     meta_path = model / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["performance"] = scores_meta
@@ -235,8 +238,7 @@ def write_model_card(model: Path) -> None:
         pos_acc=_fmt(perf.get("pos_acc")),
         morph_acc=_fmt(perf.get("morph_acc")),
         lemma_acc=_fmt(perf.get("lemma_acc")),
-        dep_uas=_fmt(perf.get("dep_uas")),
-        dep_las=_fmt(perf.get("dep_las")),
+        sents_f=_fmt(perf.get("sents_f")),
     )
     (model / "README.md").write_text(card, encoding="utf-8")
 
@@ -275,7 +277,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--steps", nargs="+", choices=list(STEPS), default=list(STEPS))
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads per training run")
     ap.add_argument(
-        "--parallel", action="store_true", help="train NER and UD at the same time (2 cores)"
+        "--sequential",
+        action="store_true",
+        help="train NER, then UD (default: both at once, one thread each)",
     )
     ap.add_argument(
         "--ner-model", help="trained NER pipeline to assemble (default output/ner/model-best)"
