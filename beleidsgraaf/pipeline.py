@@ -17,6 +17,7 @@ from beleidsgraaf.extract.linking import municipality_slugs
 from beleidsgraaf.extract.metadata import municipality_from_name, year_from_name
 from beleidsgraaf.extract.reader import ReaderError, SourceText, read_document
 from beleidsgraaf.extract.structure import parse_structure
+from beleidsgraaf.extract.taakvelden import TaakveldError, mapping_for, taakveld_triples
 from beleidsgraaf.extract.tree import DocumentTree
 from beleidsgraaf.extract.triples import DocumentMeta, document_graph
 from beleidsgraaf.graph.store import find_by_sha256, opened, replace_graph
@@ -89,6 +90,7 @@ def build(
     skip_duplicates: bool = True,
     allow_unstructured: bool = False,
     on_result: Callable[[BuildResult], None] | None = None,
+    taakvelden: str | Path | None = None,
 ) -> list[BuildResult]:
     """Build each document into its own named graph of the store at `store`."""
     results: list[BuildResult] = []
@@ -100,6 +102,7 @@ def build(
                 source = read_document(path)
                 meta = document_meta(source, municipality, year)
                 graph, tree = extract(source, meta, spacy_model, entities)
+                graph += taakveld_triples(graph, mapping_for(path, taakvelden))  # Iv3 task fields
                 previous = find_by_sha256(ds, source.sha256) if skip_duplicates else None
                 if not tree.has_structure and not allow_unstructured:
                     result.message = (
@@ -120,7 +123,7 @@ def build(
                     )
                     if not tree.has_structure:
                         result.message += " (no numbered goals found)"
-            except ReaderError as err:
+            except (ReaderError, TaakveldError) as err:
                 result.message = str(err)
             results.append(result)
             if on_result is not None:

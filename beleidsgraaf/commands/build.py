@@ -30,6 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_model_option(p)
     p.add_argument("--no-entities", action="store_true", help="structure only, skip the NLP step")
     p.add_argument(
+        "--taakvelden",
+        metavar="FILE",
+        help="Iv3 task fields per section (CSV section,taakveld or JSON); default: "
+        "<document>.taakvelden.csv next to each document, if present",
+    )
+    p.add_argument(
         "--allow-unstructured",
         action="store_true",
         help="store documents without numbered goals too (each paragraph becomes an activity)",
@@ -80,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
             skip_duplicates=not args.rebuild_duplicates,
             allow_unstructured=args.allow_unstructured,
             on_result=done,
+            taakvelden=args.taakvelden,
         )
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "skipped", "failed")}
     console.print(f"{counts['ok']} built, {counts['skipped']} skipped, {counts['failed']} failed")
