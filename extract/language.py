@@ -94,12 +94,14 @@ POLICY_ABBREVIATIONS: tuple[str, ...] = (
 )
 
 # Whole-token patterns that must never be split (checked before prefix/suffix splitting).
-#   numbered items and section numbers: 1.1  2.1.3  2.1.3.
+#   numbered items and section numbers: 1.1  2.1.3  2.1.3.  (amounts like 1.200.000 too, but
+#   "1.200.000." at the end of a sentence still loses its full stop)
 #   council motions / amendments: 094M, 12A
 #   hashtag-like programme names: Projecten#Indebuurt
 TOKEN_MATCH_PATTERN = (
     r"^(?:"
-    r"\d{1,3}(?:\.\d{1,3})+\.?"
+    r"\d{1,3}(?:\.\d{1,3})+"
+    r"|\d{1,2}(?:\.\d{1,2})+\."
     r"|\d{2,4}[A-Z]{1,2}"
     r"|[^\W\d_][\w\-]*#[\w\-]+"
     r")$"
@@ -196,7 +198,7 @@ def bg_sentence_breaks(doc: Doc) -> Doc:
                 continue
         # sentence-final punctuation (possibly followed by a closing quote/bracket)
         j = i - 1
-        while j > 0 and doc[j].text in _CLOSING:
+        while j > 0 and (doc[j].text in _CLOSING or doc[j].is_space):
             j -= 1
         if doc[j].text in _FINAL_PUNCT and j < i and not doc[j].is_space:
             if _is_list_marker(doc, j):
