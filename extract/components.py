@@ -132,7 +132,83 @@ _INSTRUMENT_CUES = {
     "methodiek",
 }
 _QUOTES = {"‘": "’", "'": "'", "“": "”", '"': '"', "„": "”"}
-_CONNECT = {"en", "van", "voor", "met", "de", "het", "een", "in", "op", "tegen", "naar", "&"}
+_CONNECT = {
+    "en",
+    "van",
+    "voor",
+    "met",
+    "de",
+    "het",
+    "een",
+    "in",
+    "op",
+    "tegen",
+    "naar",
+    "&",
+    "des",
+    "der",
+    "den",
+    "ter",
+    "te",
+    "aan",
+}
+_ORG_PREFIXES = {
+    "stichting",
+    "vereniging",
+    "coöperatie",
+    "centrum",
+    "instituut",
+    "federatie",
+    "bureau",
+    "platform",
+    "academie",
+    "huis",
+    "meldpunt",
+    "steunpunt",
+    "servicepunt",
+    "expertisecentrum",
+    "kenniscentrum",
+    "netwerk",
+    "bond",
+    "raad",
+    "dienst",
+    "loket",
+}
+_ORG_HEAD = re.compile(
+    r"^[a-zà-ÿ]*(punt|bedrijf|fonds|huis|team|teams|centrum|instituut|dienst|bureau|loket|"
+    r"coalitie|alliantie|federatie|groep|stichting|academie|coöperatie|vereniging|platform|zorg|bond)$"
+)
+_INSTRUMENT_HEAD = re.compile(
+    r"^[a-zà-ÿ]*(plan|akkoord|aanpak|agenda|regeling|programma|visie|kader|nota|pact|deal|"
+    r"convenant|campagne|monitor|strategie|offensief|route|werkplaats)$"
+)
+# lower-case words that introduce the name of an organisation: 'zorgaanbieder Lindenhout'
+_ORG_APPOSITION = {
+    "organisatie",
+    "organisaties",
+    "stichting",
+    "instelling",
+    "zorginstelling",
+    "partner",
+    "aanbieder",
+    "zorgaanbieder",
+    "jeugdhulpaanbieder",
+    "corporatie",
+    "woningcorporatie",
+    "welzijnsorganisatie",
+    "vereniging",
+    "bedrijf",
+    "werkgever",
+    "zorgverzekeraar",
+    "ziekenhuis",
+    "school",
+    "uitvoerder",
+    "netwerkpartner",
+    "ketenpartner",
+    "kennisinstituut",
+    "onderwijsinstelling",
+    "bibliotheek",
+}
 
 
 def _law_spans(doc: Doc) -> list[Span]:
@@ -173,6 +249,104 @@ def _law_spans(doc: Doc) -> list[Span]:
         if end > tok.i + 1:
             spans.append(Span(doc, tok.i, end, label="LAW"))
     return spans
+
+
+def _name_run(doc: Doc, start: int, lists: bool = True) -> int:
+    """End of the capitalised words (and connectors between them) from `start`. Without
+    `lists`, 'en' ends the name: 'Utrecht en Amersfoort' are two names."""
+    connect = _CONNECT if lists else _CONNECT - {"en", "&"}
+    end = start
+    while end < len(doc) and (
+        (
+            doc[end].text[:1].isupper()
+            and doc[end].is_alpha
+            or doc[end].text[:1].isupper()
+            and "-" in doc[end].text
+        )
+        or (doc[end].lower_ in connect and end + 1 < len(doc) and doc[end + 1].text[:1].isupper())
+    ):
+        if end > start and doc[end].is_sent_start:
+            break
+        end += 1
+    while end > start + 1 and doc[end - 1].lower_ in _CONNECT:
+        end -= 1
+    return end
+
+
+def _named_heads(doc: Doc) -> list[Span]:
+    """'Stichting Jongerenwerk Waalkant', 'Centrum voor Jeugd en Gezin', 'Meldpunt Zorg en
+    Overlast', 'Werkgeversservicepunt regio X', 'Convenant Wonen met Zorg': a word that says
+    what kind of thing follows, and the capitalised words of its name."""
+    spans = []
+    for tok in doc:
+        low = tok.lower_
+        if not tok.text[:1].isupper() or not tok.is_alpha:
+            continue
+        is_org = low in _ORG_PREFIXES or bool(_ORG_HEAD.match(low))
+        is_instrument = not is_org and bool(_INSTRUMENT_HEAD.match(low))
+        if not (is_org or is_instrument):
+            continue
+        i = tok.i + 1
+        if i < len(doc) and doc[i].lower_ in {"voor", "van", "des", "der"} and i + 1 < len(doc):
+            i += 1
+            if doc[i].lower_ in {"de", "het"} and i + 1 < len(doc):
+                i += 1
+        if is_org and i < len(doc) and doc[i].lower_ in {"regio", "arbeidsmarktregio"}:
+            i += 1
+        end = (
+            _name_run(doc, i)
+            if i < len(doc) and doc[i].text[:1].isupper() and not doc[i].is_sent_start
+            else tok.i + 1
+        )
+        if end == tok.i + 1 and low in _ORG_PREFIXES and not _ORG_HEAD.match(low):
+            continue  # 'Stichting' alone names nothing
+        spans.append(Span(doc, tok.i, end, label="ORG" if is_org else "INSTRUMENT"))
+    return spans
+
+
+def _appositions(doc: Doc) -> list[Span]:
+    """'zorgaanbieder Lindenhout', 'woningcorporatie Woonbron Veluwezoom'."""
+    spans = []
+    for tok in doc:
+        if tok.lower_ in _ORG_APPOSITION and tok.is_lower and tok.i + 1 < len(doc):
+            nxt = doc[tok.i + 1]
+            if nxt.text[:1].isupper() and not nxt.is_sent_start:
+                end = _name_run(doc, tok.i + 1, lists=False)
+                if end > tok.i + 1:
+                    spans.append(Span(doc, tok.i + 1, end, label="ORG"))
+    return spans
+
+
+def _proper_runs(doc: Doc) -> list[Span]:
+    """Two or more capitalised words in mid-sentence, one of them not a common word: a proper
+    name whose kind the typer decides ('Tactus Verslavingszorg', 'Leger des Heils')."""
+    spans, words, i = [], common_words(), 0
+    while i < len(doc):
+        if doc[i].text[:1].isupper() and not doc[i].is_sent_start and not _at_line_start(doc[i]):
+            end = _name_run(doc, i, lists=False)
+            names = [t for t in doc[i:end] if t.lower_ not in _CONNECT]
+            if len(names) >= 2 and any(t.lower_ not in words for t in names):
+                spans.append(Span(doc, i, end, label="NAME"))
+            i = max(end, i + 1)
+        else:
+            i += 1
+    return spans
+
+
+def _named_groups(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A capitalised kind of actor followed by a name is one organisation: 'Sociale Wijkteams
+    Hanzestad', 'Voedselbank Hanzestad'."""
+    out = []
+    for span in spans:
+        if span.label_ != "ACTORGROUP" or not span[0].text[:1].isupper() or span.end >= len(doc):
+            continue
+        nxt = doc[span.end]
+        if nxt.text[:1].isupper() and not nxt.is_sent_start:
+            start = span.start
+            if start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_start:
+                start -= 1
+            out.append(Span(doc, start, _name_run(doc, span.end, lists=False), label="ORG"))
+    return out
 
 
 def _title_run(doc: Doc, start: int, limit: int = 7) -> int:
@@ -279,6 +453,12 @@ _PLACE_CUES = {
     "kernen",
     "dorp",
     "dorpen",
+    "gemeente",
+    "gemeenten",
+    "provincie",
+    "stad",
+    "plaats",
+    "plaatsen",
 }
 
 
@@ -353,9 +533,12 @@ def _extend_instruments(doc: Doc, spans: list[Span]) -> list[Span]:
                 "PRON",
                 "ADV",
             }
+            participle = re.fullmatch(r"\w*ge\w+[dt]", nxt.lower_) is not None
+            nounish = not participle and (nxt.pos_ == "NOUN" or nxt.lower_.endswith("en"))
             if (
                 nxt.is_lower
                 and nxt.is_alpha
+                and nounish
                 and not function_word
                 and (after.is_punct or after.pos_ in {"AUX", "VERB"})
             ):
@@ -377,6 +560,8 @@ def bg_name_rules(doc: Doc) -> Doc:
     variants: list[tuple[Span, Span]] = []
     group += _law_spans(doc) + _instrument_spans(doc, variants) + _council_spans(doc)
     group += _place_spans(doc) + _concept_spans(doc) + _methods(doc)
+    group += _named_heads(doc) + _appositions(doc) + _proper_runs(doc)
+    group += _named_groups(doc, group)
     group += _slash_pairs(doc, group)
     doc.spans[RULES_KEY] = _extend_instruments(doc, group)
     doc._.bg_name_variants = variants
@@ -533,6 +718,20 @@ def _model_kind(span: Span) -> str | None:
     return None
 
 
+def _name_kind(span: Span) -> str | None:
+    """A proper name found by its shape: the model's label where it has one, else an
+    organisation (what policy texts mostly name)."""
+    if any(_ORG_HEAD.match(t.lower_) or (t.is_upper and len(t) > 1) for t in span):
+        return "Organisation"
+    for ent in span.doc.ents:
+        if ent.start < span.end and span.start < ent.end:
+            if ent.label_ == "LOC":
+                return "Place"
+            if ent.label_ == "PER" and ent.start <= span.start and ent.end >= span.end:
+                return None  # a person's name: policy texts name officials, not partners
+    return "Organisation"
+
+
 def _rule_ok(span: Span) -> bool:
     label = span.label_
     text = span.text
@@ -567,6 +766,13 @@ def bg_entity_typer(doc: Doc) -> Doc:
     for span in doc.spans.get(RULES_KEY, []):
         span = _clean(span)
         if span is None or not _rule_ok(span):
+            continue
+        if span.label_ == "NAME":
+            kind = _name_kind(span)
+            if kind is None:
+                continue
+            typed = Span(doc, span.start, span.end, label=kind)
+            candidates.append((_rank("model", typed), typed))
             continue
         typed = Span(doc, span.start, span.end, label=_KIND[span.label_], kb_id=span.id_)
         source = "gazetteer" if span.id_ and span.label_ != "ACTORGROUP" else span.label_
