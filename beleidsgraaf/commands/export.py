@@ -1,31 +1,89 @@
-"""`beleidsgraaf export`: the store as Turtle, TriG, N-Triples, N-Quads or JSON-LD."""
+"""`beleidsgraaf export`: the store as Turtle, TriG, N-Triples, N-Quads, JSON-LD or CSV tables,
+and a DCAT-AP description of it for open-data portals."""
 
 from __future__ import annotations
 
 import argparse
 
-from beleidsgraaf.graph.export import RDF_FORMATS, serialize
+from beleidsgraaf.graph.dcat import DISTRIBUTIONS, DcatError, DcatOptions, dcat_description
+from beleidsgraaf.graph.export import EXPORT_FORMATS, serialize, write_csv
 from beleidsgraaf.graph.store import opened
 
-from .common import add_store_option, console, write_output
+from .common import CommandError, add_store_option, console, write_output
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help="write the graph in an RDF format",
-        description="Serialise every document graph in the store.",
+        help="write the graph as RDF, JSON-LD or CSV, and/or a DCAT-AP description",
+        description="Serialise every document graph in the store. JSON-LD is compacted with the "
+        "published context (ontology/context.jsonld); csv writes activities.csv, entities.csv "
+        "and relations.csv into the folder given with -o. --dcat writes a DCAT-AP description "
+        "(Turtle) of the dataset and its distributions.",
     )
     add_store_option(p)
-    p.add_argument("--format", required=True, choices=sorted(RDF_FORMATS), help="output format")
-    p.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    p.add_argument("--format", choices=EXPORT_FORMATS, help="output format")
+    p.add_argument(
+        "-o", "--output", metavar="FILE|DIR", help="output file (default: stdout); a folder for csv"
+    )
+    dcat = p.add_argument_group("DCAT-AP description")
+    dcat.add_argument(
+        "--dcat", metavar="FILE", help="write a DCAT-AP description here ('-': stdout)"
+    )
+    dcat.add_argument(
+        "--access-url",
+        metavar="URL",
+        help="where the exports are published (a folder URL; default: {base}download/)",
+    )
+    dcat.add_argument(
+        "--licence",
+        default="CC0",
+        metavar="ID|IRI",
+        help="licence: an id of the EU licence table (CC0, CC_BY_4_0, ...) or an IRI (default CC0)",
+    )
+    dcat.add_argument(
+        "--publisher", metavar="IRI", help="publisher (default: the documents' municipality)"
+    )
+    dcat.add_argument("--contact", metavar="EMAIL", help="contact point e-mail address")
+    dcat.add_argument(
+        "--distributions",
+        default="turtle,trig,jsonld,csv",
+        metavar="LIST",
+        help=f"formats to list as distributions (default turtle,trig,jsonld,csv; of {','.join(DISTRIBUTIONS)})",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if not args.format and not args.dcat:
+        raise CommandError("nothing to do: give --format FORMAT and/or --dcat FILE")
+    if args.format == "csv" and (not args.output or args.output == "-"):
+        raise CommandError("--format csv writes three tables: give a folder with -o DIR")
+    formats = [f.strip() for f in args.distributions.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in DISTRIBUTIONS]
+    if unknown:
+        raise CommandError(f"--distributions: unknown format(s) {', '.join(unknown)}")
     with opened(args.store, read_only=True) as ds:
-        text = serialize(ds, args.format)
-    write_output(text, args.output)
-    if args.output:
-        console.print(f"wrote {args.output}")
+        if args.format == "csv":
+            for path in write_csv(ds, args.output):
+                console.print(f"wrote {path}")
+        elif args.format:
+            write_output(serialize(ds, args.format), args.output)
+            if args.output and args.output != "-":
+                console.print(f"wrote {args.output}")
+        if args.dcat:
+            options = DcatOptions(
+                access_url=args.access_url,
+                licence=args.licence,
+                formats=formats,
+                publisher=args.publisher,
+                contact_email=args.contact,
+            )
+            try:
+                description = dcat_description(ds, options)
+            except DcatError as err:
+                raise CommandError(f"--dcat: {err}") from None
+            write_output(description.serialize(format="turtle"), args.dcat)
+            if args.dcat != "-":
+                console.print(f"wrote {args.dcat}")
     return 0
