@@ -19,9 +19,19 @@ __all__ = [
     "run_query",
     "format_result",
     "read_query_argument",
+    "run_remote",
+    "ACCEPT",
 ]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+
+# Media types of the SPARQL 1.1 results formats (and Turtle for CONSTRUCT/DESCRIBE).
+ACCEPT = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
 
 
 class QueryError(ValueError):
@@ -74,8 +84,12 @@ def bind_values(text: str, bindings: dict[str, Identifier] | None) -> str:
     """
     if not bindings:
         return text
-    lines = [ln if not ln.lstrip().startswith("#") else "" for ln in text.splitlines(keepends=True)]
-    stripped = "".join(lines)
+    # Blank out whole-line comments with spaces of the same length, so that offsets found in
+    # `stripped` are offsets in `text` (a header comment may well say "where").
+    stripped = "".join(
+        re.sub(r"[^\n]", " ", ln) if ln.lstrip().startswith("#") else ln
+        for ln in text.splitlines(keepends=True)
+    )
     match = _WHERE_BRACE.search(stripped)
     brace = match.end() if match else stripped.find("{") + 1
     if brace <= 0:
@@ -100,6 +114,8 @@ def format_result(result: Result, fmt: str) -> str:
         return g.serialize(format="turtle")
     if fmt == "table":
         return _table(result)
+    if fmt == "tsv":  # rdflib has a TSV parser but no serialiser
+        return _tsv(result)
     buf = io.BytesIO()
     result.serialize(destination=buf, format=fmt, encoding="utf-8")
     return buf.getvalue().decode("utf-8")
@@ -120,3 +136,38 @@ def _table(result: Result) -> str:
     console.print(table)
     console.print(f"{count} row{'s' if count != 1 else ''}")
     return console.file.getvalue()
+
+
+def _tsv(result: Result) -> str:
+    """SPARQL 1.1 TSV: a header of ?vars, then terms in N-Triples syntax, tab-separated."""
+    if result.type == "ASK":
+        return "true\n" if result.askAnswer else "false\n"
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    for row in result:
+        lines.append("\t".join("" if value is None else value.n3() for value in row))
+    return "\n".join(lines) + "\n"
+
+
+def run_remote(endpoint: str, text: str, fmt: str, timeout: float = 60.0) -> str:
+    """Run a query on a SPARQL 1.1 Protocol endpoint (POST, form-encoded) and return it in
+    `fmt`; `table` asks for JSON and draws it here. CONSTRUCT/DESCRIBE come back as Turtle."""
+    import requests
+    from rdflib.query import Result as ParsedResult
+
+    check_query(text)
+    accept = ACCEPT["json" if fmt == "table" else fmt]
+    accept += ", text/turtle;q=0.9, application/n-triples;q=0.8"
+    try:
+        response = requests.post(
+            endpoint, data={"query": text}, headers={"Accept": accept}, timeout=timeout
+        )
+    except requests.RequestException as err:
+        raise QueryError(f"cannot reach the endpoint {endpoint}: {err}") from None
+    if response.status_code != 200:
+        raise QueryError(
+            f"the endpoint {endpoint} answered {response.status_code}: {response.text.strip()[:500]}"
+        )
+    media = response.headers.get("Content-Type", "").split(";")[0].strip()
+    if fmt != "table" or "turtle" in media or "n-triples" in media:
+        return response.content.decode("utf-8")
+    return _table(ParsedResult.parse(io.BytesIO(response.content), format="json"))

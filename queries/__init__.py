@@ -1,0 +1,1 @@
+"""Named SPARQL queries (.rq files) shipped with beleidsgraaf; see graph/queries.py."""
