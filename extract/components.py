@@ -815,21 +815,41 @@ def assemble(nlp: Language) -> Language:
     if "bg_entity_typer" in nlp.pipe_names:
         return nlp
     _split_slashes(nlp)
-    where = (
-        {"after": "bg_sentence_breaks"}
-        if "bg_sentence_breaks" in nlp.pipe_names
-        else {"first": True}
-    )
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name="bg_patterns",
-        config={"spans_key": RULES_KEY, "phrase_matcher_attr": "LOWER", "validate": True},
-        **where,
-    )
     patterns = gazetteer.span_ruler_patterns()
     for name in ("rules.jsonl", "actor_groups.jsonl"):
         patterns.extend(srsly.read_jsonl(PATTERNS_DIR / name))
-    ruler.add_patterns(patterns)
+    # Two rulers fill one span group: phrases matched on LOWER (names) and on ORTH (places and
+    # abbreviations, whose case matters), so that neither needs a slow token pattern.
+    cased = [
+        {**p, "pattern": " ".join(t["ORTH"] for t in p["pattern"])}
+        for p in patterns
+        if isinstance(p["pattern"], list) and all(set(t) == {"ORTH"} for t in p["pattern"])
+    ]
+    rest = [
+        p
+        for p in patterns
+        if not (isinstance(p["pattern"], list) and all(set(t) == {"ORTH"} for t in p["pattern"]))
+    ]
+    first = "bg_sentence_breaks" in nlp.pipe_names
+    for name, attr, group, overwrite in (
+        ("bg_patterns", "LOWER", rest, True),
+        ("bg_patterns_cased", "ORTH", cased, False),
+    ):
+        where = {"after": "bg_sentence_breaks" if name == "bg_patterns" else "bg_patterns"}
+        if name == "bg_patterns" and not first:
+            where = {"first": True}
+        ruler = nlp.add_pipe(
+            "span_ruler",
+            name=name,
+            config={
+                "spans_key": RULES_KEY,
+                "phrase_matcher_attr": attr,
+                "validate": True,
+                "overwrite": overwrite,
+            },
+            **where,
+        )
+        ruler.add_patterns(group)
     nlp.add_pipe("bg_name_rules")
     nlp.add_pipe("bg_abbreviations")
     nlp.add_pipe("bg_entity_typer")

@@ -30,6 +30,7 @@ from .tree import DocumentTree, normalise_space
 __all__ = ["annotate", "pipeline", "fold"]
 
 _BATCH = 64
+_UNUSED_PIPES = ("parser", "lemmatizer")
 _REGION_WORDS = {"regio", "arbeidsmarktregio", "gemeente", "stad"}
 _KIND_RANK = {"Law": 0, "Organisation": 1, "Instrument": 2, "Place": 3, "ActorGroup": 4}
 
@@ -38,6 +39,9 @@ _KIND_RANK = {"Law": 0, "Organisation": 1, "Instrument": 2, "Place": 3, "ActorGr
 def pipeline(spacy_model: str | None = None) -> Language:
     """The trained (or user-chosen) pipeline with the rule components added; once per process."""
     nlp = load_nlp(spacy_model)
+    for name in _UNUSED_PIPES:
+        if name in nlp.pipe_names:
+            nlp.disable_pipe(name)  # sentences come from bg_sentence_breaks; lemmas are unused
     return assemble(nlp)
 
 
