@@ -64,8 +64,8 @@ KINDS = ("partners", "organisations", "laws")
 PARTNER_KINDS = ("Organisation", "ActorGroup")
 
 # Above this many nodes betweenness is estimated from a sample of sources (exact is O(V*E)).
-EXACT_BETWEENNESS_LIMIT = 1000
-BETWEENNESS_SAMPLE = 500
+EXACT_BETWEENNESS_LIMIT = 500
+BETWEENNESS_SAMPLE = 200
 
 _PREFIXES = "\n".join(
     f"PREFIX {p}: <{ns}>"
@@ -221,13 +221,13 @@ def _section_node(info: dict) -> dict:
     return node
 
 
-def _finish(G: nx.Graph) -> nx.Graph:
+def _finish(G: nx.Graph, metrics: bool = True) -> nx.Graph:
     """Sets become sorted lists (stable output), then metrics."""
     for _, data in G.nodes(data=True):
         for key in ("sections", "laws", "organisations"):
             data[key] = sorted(data[key])
         data["sentences"] = sorted(set(data["sentences"]))
-    return add_metrics(G)
+    return add_metrics(G) if metrics else G
 
 
 def partner_network(ds: Dataset) -> nx.Graph:
@@ -235,6 +235,10 @@ def partner_network(ds: Dataset) -> nx.Graph:
 
     Edges carry `relation` and, between a partner and an activity, the `sentences` that say so.
     """
+    return _finish(_partners(ds))
+
+
+def _partners(ds: Dataset) -> nx.Graph:
     sections = _sections(ds)
     activities = _items(ds, "Activity")
     goals = _items(ds, "Goal")
@@ -269,13 +273,13 @@ def partner_network(ds: Dataset) -> nx.Graph:
                 G.add_node(goal, **_item_node("Goal", goals[goal], sections))
             G.add_edge(act, goal, relation="contributesTo", sentences="")
     _spread_facets(G)
-    return _finish(G)
+    return G
 
 
 def organisation_network(ds: Dataset) -> nx.Graph:
     """Organisations and actor groups, linked when they share activities (`weight` = how many);
     `activities` on an edge lists the shared activities' labels."""
-    P = partner_network(ds)
+    P = _finish(_partners(ds), metrics=False)
     partners = [n for n, d in P.nodes(data=True) if d["kind"] in PARTNER_KINDS]
     B = P.subgraph(n for n, d in P.nodes(data=True) if d["kind"] != "Goal")
     G = nx.bipartite.weighted_projected_graph(B, partners)

@@ -1,8 +1,10 @@
 """Pictures of the networks in graph/network.py: interactive HTML, PNG/SVG, GraphML and GEXF.
 
-The HTML is pyvis's data (nodes, edges, options) in our own template with vis-network's
-JavaScript and CSS inlined from the copy pyvis ships, because pyvis itself still loads
-vis-network and Bootstrap from CDNs in its "local" and "in_line" modes (pyvis issues #228, #229).
+The HTML is vis-network node and edge data, shaped as pyvis shapes it, in our own template with
+vis-network's JavaScript and CSS inlined from the copy pyvis ships: pyvis itself still loads
+vis-network and Bootstrap from CDNs in its "local" and "in_line" modes (pyvis issues #228, #229),
+and its `from_nx` is quadratic (a list lookup per edge end: 17 s for 5,000 nodes), so the page is
+written here rather than by `pyvis.network.Network`.
 The page references nothing outside the file, and its Content-Security-Policy forbids the
 browser to fetch anything, so it works offline and leaks nothing about who opens it.
 """
@@ -18,7 +20,6 @@ from pathlib import Path
 import networkx as nx
 import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pyvis.network import Network
 
 __all__ = [
     "to_pyvis",
@@ -33,6 +34,8 @@ __all__ = [
 # Above LARGE nodes the page trades looks for speed: straight edges, fewer layout iterations,
 # edges hidden while dragging (see docs/networks.md for the measurements behind it).
 LARGE = 500
+LAYOUT_BUDGET = 250_000  # node-iterations of the force layout: 1,000 nodes get 250 iterations
+LAYOUT_MIN_ITERATIONS = 60
 MAX_SENTENCES = 12  # per node in the page; the full list stays in GraphML/GEXF
 
 _VIS = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
@@ -62,7 +65,8 @@ def _vis_options(n: int) -> dict:
     """vis-network options: settle the layout before showing it, then stop the physics (the
     page switches it off on `stabilizationIterationsDone`)."""
     large = n > LARGE
-    iterations = 1000 if n <= 200 else 400 if n <= 1000 else 200
+    # Layout work grows with n * iterations; a fixed budget keeps big pages opening in seconds.
+    iterations = int(min(1000, max(LAYOUT_MIN_ITERATIONS, LAYOUT_BUDGET / max(n, 1))))
     return {
         "autoResize": True,
         "layout": {"improvedLayout": n <= 150, "randomSeed": 1},
@@ -100,34 +104,39 @@ def _vis_options(n: int) -> dict:
     }
 
 
-def _presentation(G: nx.Graph) -> nx.Graph:
-    """A copy holding only what the page shows: pyvis's from_nx changes the graph it is
-    given (it pops edge weights), and the page needs JSON-ready values."""
-    H = nx.Graph()
+def _vis_data(G: nx.Graph) -> tuple[list[dict], list[dict]]:
+    """vis-network nodes and edges: label, colour, size by degree, and under `bg` what the
+    tooltips, the details panel and the filters show (built into DOM nodes by the page)."""
+    nodes = []
     for node, d in G.nodes(data=True):
         sentences = list(d.get("sentences", []))
-        H.add_node(
-            node,
-            label=str(d.get("label", node)),
-            color=d.get("color") or "#999999",
-            size=_node_size(int(d.get("degree", G.degree(node)))),
-            bg={
-                "kind": d.get("kind", ""),
-                "names": list(d.get("names", [])),
-                "identifiers": list(d.get("identifiers", [])),
-                "sentences": sentences[:MAX_SENTENCES],
-                "more": max(0, len(sentences) - MAX_SENTENCES),
-                "text": d.get("text", ""),
-                "section": d.get("section", ""),
-                "sections": list(d.get("sections", [])),
-                "laws": list(d.get("laws", [])),
-                "organisations": list(d.get("organisations", [])),
-                "degree": d.get("degree", G.degree(node)),
-                "betweenness": d.get("betweenness"),
-                "community": d.get("community"),
-                "weighted_degree": d.get("weighted_degree"),
-            },
+        degree = d.get("degree", G.degree(node))
+        nodes.append(
+            {
+                "id": str(node),
+                "label": str(d.get("label", node)),
+                "color": d.get("color") or "#999999",
+                "size": _node_size(int(degree)),
+                "shape": "dot",
+                "bg": {
+                    "kind": d.get("kind", ""),
+                    "names": list(d.get("names", [])),
+                    "identifiers": list(d.get("identifiers", [])),
+                    "sentences": sentences[:MAX_SENTENCES],
+                    "more": max(0, len(sentences) - MAX_SENTENCES),
+                    "text": d.get("text", ""),
+                    "section": d.get("section", ""),
+                    "sections": list(d.get("sections", [])),
+                    "laws": list(d.get("laws", [])),
+                    "organisations": list(d.get("organisations", [])),
+                    "degree": degree,
+                    "betweenness": d.get("betweenness"),
+                    "community": d.get("community"),
+                    "weighted_degree": d.get("weighted_degree"),
+                },
+            }
         )
+    edges = []
     for u, v, d in G.edges(data=True):
         detail = [d.get("relation", "")]
         if "weight" in d:
@@ -135,13 +144,15 @@ def _presentation(G: nx.Graph) -> nx.Graph:
         for key in ("activities", "sentences"):
             if d.get(key):
                 detail.append(str(d[key]))
-        H.add_edge(
-            u,
-            v,
-            weight=min(1 + math.log2(d.get("weight", 1)), 8),
-            title="\n".join(x for x in detail if x),
+        edges.append(
+            {
+                "from": str(u),
+                "to": str(v),
+                "width": min(1 + math.log2(d.get("weight", 1)), 8),
+                "title": "\n".join(x for x in detail if x),
+            }
         )
-    return H
+    return nodes, edges
 
 
 def _facets(G: nx.Graph) -> dict[str, list[str]]:
@@ -169,7 +180,7 @@ def to_pyvis(
     title: str = "Network",
     summary: list[dict] | None = None,
 ) -> str:
-    """A self-contained HTML page: the network (vis-network via pyvis), a legend, filters by
+    """A self-contained HTML page: the network (vis-network, as shipped with pyvis), a legend, filters by
     section, law and organisation, a search box, tooltips and a details panel with names,
     identifiers (links) and source sentences, and a table of the most central nodes.
 
@@ -178,15 +189,12 @@ def to_pyvis(
     """
     from .network import network_summary
 
-    net = Network(height="100vh", width="100%", cdn_resources="in_line")
-    net.from_nx(_presentation(G), default_node_size=10, show_edge_weights=False)
-    net.options = _vis_options(G.number_of_nodes())
-    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    nodes, edges = _vis_data(G)
     rows = summary if summary is not None else network_summary(G, limit=25)
     data = {
         "nodes": nodes,
         "edges": edges,
-        "options": json.loads(options),
+        "options": _vis_options(G.number_of_nodes()),
         "facets": _facets(G),
     }
     return _template().render(

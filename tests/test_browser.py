@@ -104,10 +104,15 @@ def page_requests(netlog: Path) -> list[str]:
 
 
 def render(
-    chromium: str, page: Path, work: Path, budget_ms: int = 4000, size=(1200, 900)
+    chromium: str,
+    page: Path,
+    work: Path,
+    budget_ms: int = 4000,
+    size=(1200, 900),
+    fragment: str = "",
 ) -> Render:
-    """Open `page` in headless Chromium, let `budget_ms` of virtual time pass (the layout),
-    and take a screenshot."""
+    """Open `page` (with `#fragment`) in headless Chromium, let `budget_ms` of virtual time pass
+    (the layout), and take a screenshot."""
     work.mkdir(parents=True, exist_ok=True)
     png, netlog = work / f"{page.stem}.png", work / f"{page.stem}.netlog.json"
     command = [
@@ -118,7 +123,7 @@ def render(
         f"--window-size={size[0]},{size[1]}",
         f"--virtual-time-budget={budget_ms}",
         f"--log-net-log={netlog}",
-        page.resolve().as_uri(),
+        page.resolve().as_uri() + (f"#{fragment}" if fragment else ""),
     ]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
@@ -152,16 +157,22 @@ def coloured_pixels(png: Path, left: int = CANVAS_LEFT) -> int:
     return int(((pixels.max(axis=2) - pixels.min(axis=2)) > 0.25).sum())
 
 
-def test_partner_network_draws_offline(chromium, tmp_path):
+@pytest.fixture(scope="module")
+def partners_page(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     from test_network import make_store
 
-    store = make_store(tmp_path / "store")
+    work = tmp_path_factory.mktemp("browser")
+    store = make_store(work / "store")
     with opened(store, read_only=True) as ds:
         G = partner_network(ds)
     legend = legend_for(G)
-    page = tmp_path / "partners.html"
+    page = work / "partners.html"
     page.write_text(to_pyvis(G, legend, title="Partners"), encoding="utf-8")
+    return page, legend
 
+
+def test_partner_network_draws_offline(chromium, partners_page, tmp_path):
+    page, legend = partners_page
     result = render(chromium, page, tmp_path / "run")
 
     assert result.requests == []
@@ -169,6 +180,17 @@ def test_partner_network_draws_offline(chromium, tmp_path):
     counts = colour_counts(result.png, legend)
     # every kind in the legend was drawn as a node on the canvas (a node is ~25 px wide)
     assert all(n > 150 for n in counts.values()), counts
+
+
+def test_filter_by_section_from_the_address(chromium, partners_page, tmp_path):
+    """#sections=... keeps the section's activities and goals and the partners working in it:
+    in the fixture, section 2.1.2 has Indebuurt033 but not the huisartsen (actor group)."""
+    page, legend = partners_page
+    result = render(chromium, page, tmp_path / "run", fragment="sections=2.1.2%20Zorg")
+    counts = colour_counts(result.png, legend)
+    assert counts["Actor group"] == 0, counts
+    assert min(counts["Organisation"], counts["Activity"], counts["Goal"]) > 150, counts
+    assert result.requests == []
 
 
 def test_the_request_check_can_fail(chromium, tmp_path):
