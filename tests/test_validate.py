@@ -193,3 +193,23 @@ def test_validate_accepts_a_dataset(small_graph, store_path):
     with opened(store_path) as ds:
         replace_graph(ds, small_graph)
         assert validate(ds).conforms
+
+
+def test_sample_with_entities_conforms_and_links(sample_path):
+    """The whole pipeline (NLP included): the graph conforms, the Wet inburgering node is
+    owl:sameAs its BWB IRI and the document points at Amersfoort's TOOI IRI."""
+    from rdflib.namespace import DCTERMS, OWL
+
+    source = read_document(sample_path)
+    graph, _ = extract(source, document_meta(source, None, None), entities=True)
+    report = validate_graph(graph)
+    assert report.conforms, report.format()
+    assert report.violations == []
+    bwb = URIRef("https://wetten.overheid.nl/BWBR0044770")
+    laws = [s for s in graph.subjects(OWL.sameAs, bwb) if (s, RDF.type, BG.Law) in graph]
+    assert len(laws) == 1
+    labels = {str(o) for p in (SKOS.prefLabel, SKOS.altLabel) for o in graph.objects(laws[0], p)}
+    assert any("inburgering" in label.lower() for label in labels)
+    [document] = graph.subjects(RDF.type, BG.Document)
+    tooi = URIRef("https://identifier.overheid.nl/tooi/id/gemeente/gm0307")
+    assert graph.value(document, DCTERMS.publisher) == tooi
