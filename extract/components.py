@@ -495,7 +495,7 @@ def _concept_spans(doc: Doc) -> list[Span]:
         ):
             j += 1
         if j - i >= 2 and all(t.lower_ in words for t in doc[i:j]):
-            spans.append(Span(doc, i, j, label="INSTRUMENT"))
+            spans.append(Span(doc, i, j, label="CONCEPT"))
         i = max(j, i + 1)
     return spans
 
@@ -636,6 +636,7 @@ def bg_abbreviations(doc: Doc) -> Doc:
 # --------------------------------------------------------------------------------------------
 
 _KIND = {
+    "CONCEPT": "Instrument",
     "LAW": "Law",
     "ORG": "Organisation",
     "PLACE": "Place",
@@ -645,6 +646,7 @@ _KIND = {
 _ARTICLES = {"de", "het", "een", "'s"}
 _VERBAL_ENDINGS = ("en", "ing", "heid", "tie", "ie", "eren")
 _PRIORITY = {
+    "CONCEPT": 2,
     "gazetteer": 5,
     "ACTORGROUP": 4,
     "LAW": 4,

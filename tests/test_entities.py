@@ -1,0 +1,164 @@
+"""Entities and relations, one rule at a time, on short texts written for the test.
+
+No name used here is in any list of the project: local organisations must be found by the
+model and the generic rules, national laws and bodies by the gazetteer.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from beleidsgraaf.extract.annotations import Annotations, Entity
+from beleidsgraaf.extract.entities import annotate
+from beleidsgraaf.extract.structure import parse_structure
+from beleidsgraaf.namespaces import BWB
+
+
+def run(activity: str) -> tuple[str, Annotations]:
+    text = f"3.4 Zorg\n\n1. Meer inwoners krijgen hulp.\n\n1.1 {activity}\n"
+    return text, annotate(text, parse_structure(text))
+
+
+def named(ann: Annotations, kind: str) -> dict[str, Entity]:
+    return {e.name: e for e in ann.entities if e.kind == kind}
+
+
+def labels(entity: Entity) -> set[str]:
+    return {entity.name, *entity.aliases}
+
+
+def find(ann: Annotations, kind: str, surface: str) -> Entity:
+    for e in ann.entities:
+        if e.kind == kind and surface in labels(e):
+            return e
+    raise AssertionError(f"no {kind} named {surface!r} in {[(e.kind, e.name) for e in ann.entities]}")
+
+
+def test_law_name_stops_where_the_sentence_goes_on():
+    _, ann = run("Uitvoering van de taken in de Wet verplichte GGZ en afstemming daarover met partners.")
+    law = find(ann, "Law", "Wet verplichte GGZ")
+    assert str(BWB["BWBR0040635"]) in law.same_as
+    assert not any("afstemming" in label for e in ann.entities for label in labels(e))
+
+
+def test_lower_case_wet_with_a_name_is_the_law_but_de_wet_alone_is_not():
+    _, ann = run(
+        "We zetten pilots in ter voorbereiding op de nieuwe wet Inburgering. Als de nieuwe wet "
+        "ingaat, zijn we klaar."
+    )
+    laws = named(ann, "Law")
+    assert len(laws) == 1
+    law = next(iter(laws.values()))
+    assert str(BWB["BWBR0044770"]) in law.same_as
+    assert "wet Inburgering" in labels(law)
+
+
+def test_wet_with_its_full_name_including_en():
+    _, ann = run("We geven uitvoering aan de verbeterde Wet meldcode huiselijk geweld en kindermishandeling.")
+    find(ann, "Law", "Wet meldcode huiselijk geweld en kindermishandeling")
+
+
+def test_compound_wet_words_and_abbreviations_inside_compounds():
+    _, ann = run("Bij de invoering van de omgevingswet werken we met partners uit het GGZ- en Wmo-domein.")
+    find(ann, "Law", "omgevingswet")
+    assert str(BWB["BWBR0035362"]) in find(ann, "Law", "Wmo").same_as
+
+
+def test_slash_separated_laws_are_each_found():
+    _, ann = run("Overgangen tussen de domeinen (GGZ/WLZ/Wmo) vragen aandacht.")
+    for law in ("WLZ", "Wmo"):
+        find(ann, "Law", law)
+
+
+def test_abbreviation_defined_in_brackets_is_one_organisation_with_an_alias():
+    _, ann = run(
+        "Het Centrum voor Jeugd en Gezin Beekdal (CJGB) geeft opvoedadvies. Het CJGB werkt samen "
+        "met de consultatiebureaus."
+    )
+    org = find(ann, "Organisation", "Centrum voor Jeugd en Gezin Beekdal")
+    assert "CJGB" in org.aliases
+    assert len(org.mentions) == 3  # the long form, "(CJGB)" and "CJGB"
+
+
+def test_acronym_of_a_name_elsewhere_in_the_document_is_an_alias():
+    _, ann = run(
+        "Stichting Buurtwerk Oosterhout biedt ontmoeting in de wijk. SBO is aanwezig op scholen."
+    )
+    org = find(ann, "Organisation", "Stichting Buurtwerk Oosterhout")
+    assert "SBO" in org.aliases
+
+
+def test_spelling_variants_that_differ_in_case_merge():
+    _, ann = run("Wijkkracht012 organiseert activiteiten. Bij WijkKracht012 melden zich vrijwilligers.")
+    org = find(ann, "Organisation", "Wijkkracht012")
+    assert labels(org) == {"Wijkkracht012", "WijkKracht012"}
+
+
+def test_named_organisations_by_their_kind_word():
+    _, ann = run(
+        "We maken afspraken met woningcorporatie Woonstede Rijnmond en zorgaanbieder Kompaan "
+        "over het Meldpunt Zorg en Overlast."
+    )
+    for name in ("Woonstede Rijnmond", "Kompaan", "Meldpunt Zorg en Overlast"):
+        find(ann, "Organisation", name)
+
+
+def test_people_are_not_partners():
+    _, ann = run("Wethouder Jan de Vries opende samen met Stichting Kleurrijk Dorp het nieuwe buurthuis.")
+    assert not any("Vries" in e.name for e in ann.entities)
+    find(ann, "Organisation", "Stichting Kleurrijk Dorp")
+
+
+def test_kinds_of_actors_are_actor_groups():
+    _, ann = run("Het jongerenwerk werkt nauw samen met huisartsen, scholen en de politie.")
+    groups = named(ann, "ActorGroup")
+    assert {"huisartsen", "scholen", "politie"} <= {label for e in groups.values() for label in labels(e)}
+    assert not named(ann, "Organisation")
+
+
+def test_neighbourhoods_after_wijk_are_places():
+    _, ann = run("De aanpak loopt in de wijken Noordhoek en Zuidpolder.")
+    find(ann, "Place", "Noordhoek")
+    find(ann, "Place", "Zuidpolder")
+
+
+def test_quoted_programme_and_website_are_instruments():
+    _, ann = run("Met het programma ‘Samen Thuis’ en de website www.hulpwijzer-beekdal.nl bereiken we ouderen.")
+    find(ann, "Instrument", "Samen Thuis")
+    find(ann, "Instrument", "www.hulpwijzer-beekdal.nl")
+
+
+def test_council_and_college_are_organisations():
+    _, ann = run("De raad heeft het college verzocht (112M) om een voorstel.")
+    find(ann, "Organisation", "raad")
+    find(ann, "Organisation", "college")
+
+
+def test_relations_point_at_words_inside_their_activity():
+    text, ann = run(
+        "Samen met Stichting Overstag en het UWV voeren we de Participatiewet uit. Huisartsen "
+        "verwijzen door."
+    )
+    tree = parse_structure(text)
+    activity = tree.activities[0]
+    assert {(r.predicate, r.entity.kind) for r in ann.relations} >= {
+        ("involves", "Organisation"),
+        ("concernsLaw", "Law"),
+        ("involves", "ActorGroup"),
+    }
+    for rel in ann.relations:
+        m = rel.mention
+        assert rel.activity_key == activity.key
+        assert activity.start <= m.start < m.end <= activity.end
+        assert text[m.start : m.end] == m.text
+        assert m.sentence_start <= m.start and m.end <= m.sentence_end
+        assert text[m.sentence_start : m.sentence_end].strip()
+
+
+@pytest.mark.parametrize("model", ["no-such-model-xyz", "/no/such/folder"])
+def test_unknown_spacy_model_is_a_clear_error(model):
+    from beleidsgraaf.extract.language import ModelNotFoundError
+
+    text = "1. Meer hulp.\n\n1.1 Tekst.\n"
+    with pytest.raises(ModelNotFoundError):
+        annotate(text, parse_structure(text), spacy_model=model)
