@@ -24,8 +24,13 @@ def _graph(path: Path) -> Graph:
 
 @pytest.fixture(scope="module")
 def sample_graph(sample_path: Path) -> Graph:
-    """The sample's graph as `build --no-entities` makes it (in memory, no store)."""
-    return _graph(sample_path)
+    """The sample's graph as `build --no-entities` makes it (in memory, no store), with the
+    task fields of its mapping file."""
+    from beleidsgraaf.extract.taakvelden import mapping_for, taakveld_triples
+
+    graph = _graph(sample_path)
+    graph += taakveld_triples(graph, mapping_for(sample_path))
+    return graph
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +56,10 @@ def _messages(report: Report) -> str:
     return report.format(examples=50)
 
 
-def test_sample_conforms(sample_report):
+def test_sample_conforms(sample_graph, sample_report):
     assert sample_report.conforms, sample_report.format()
     assert sample_report.violations == []
+    assert list(sample_graph.objects(None, URIRef("http://purl.org/dc/terms/subject")))
 
 
 def test_sample_warns_about_goals_without_wording(sample_graph, sample_report):
@@ -109,6 +115,8 @@ def test_broken_graph_fails_with_readable_messages(small_graph):
     _mention(g, context, 0, 4, "Wmo!")  # anchor that is not the text
     nameless = URIRef("https://w3id.org/beleidsgraaf/id/law/naamloos")
     g.add((nameless, RDF.type, BG.Law))  # a law without prefLabel
+    section = next(g.subjects(RDF.type, BG.Section))
+    g.add((section, URIRef("http://purl.org/dc/terms/subject"), nameless))  # not a task field
     report = validate_graph(g)
     assert not report.conforms
     text = _messages(report)
@@ -123,6 +131,7 @@ def test_broken_graph_fails_with_readable_messages(small_graph):
         "anchorOf 'Wmo!'",
         "a named entity needs a skos:prefLabel",
         "a bg:Law is also typed eli:LegalResource",
+        "dcterms:subject of a section must be a SKOS concept",
     ):
         assert message in text, message
     assert str(past).rsplit("#", 1)[-1] in text
