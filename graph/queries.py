@@ -106,7 +106,9 @@ class NamedQuery:
         out: dict[str, Identifier] = {}
         for p in self.params:
             if p.name in values:
-                out[p.var] = p.term(values.pop(p.name))
+                value = values.pop(p.name)
+                if value != "":  # `--param name=` leaves the parameter unbound
+                    out[p.var] = p.term(value)
             elif p.default is not None:
                 out[p.var] = p.term(p.default)
         for name, value in values.items():  # an ad-hoc query without a header
