@@ -27,12 +27,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
-
 from beleidsgraaf.extract.iris import document_iri, entity_iri, item_iri, mention_iri
 from beleidsgraaf.graph.queries import list_queries
 from beleidsgraaf.graph.sparql import bind_values
+from rdflib import Dataset, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
 from beleidsgraaf.namespaces import BG, ITSRDF, NIF
 
 MUNICIPALITIES = 342
@@ -249,7 +249,6 @@ def run_rdflib(nquads: str, slow: float) -> dict:
 
 def run_oxigraph(nquads: str, folder: str, slow: float) -> dict:
     import pyoxigraph as ox
-
     from beleidsgraaf.graph.store import opened, raw_store
 
     base = _maxrss_mb()
