@@ -18,6 +18,7 @@ default is optional: left unbound it does not restrict the result.
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -141,7 +142,7 @@ def parse_query_file(text: str, name: str, path: Path | None = None) -> NamedQue
             continue
         rest = line[1:]
         if key == "example":
-            fields["example"].append(rest[2:] if rest.startswith("  ") else rest.strip())
+            fields["example"].append(rest)
         elif key in ("title", "question", "note") and rest.strip():
             fields[key].append(rest.strip())
     return NamedQuery(
@@ -151,7 +152,7 @@ def parse_query_file(text: str, name: str, path: Path | None = None) -> NamedQue
         title=" ".join(fields["title"]),
         question=" ".join(fields["question"]),
         params=tuple(params),
-        example="\n".join(fields["example"]).rstrip(),
+        example=textwrap.dedent("\n".join(fields["example"])).strip("\n").rstrip(),
         notes=tuple(fields["note"]),
     )
 

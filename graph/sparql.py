@@ -6,7 +6,7 @@ import io
 import re
 from pathlib import Path
 
-from pyparsing import ParseException
+from pyparsing import ParseException, ParseResults
 from rdflib import Dataset, Graph
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.query import Result
@@ -43,7 +43,7 @@ def _walk(node):
     if isinstance(node, dict):
         for value in node.values():
             yield from _walk(value)
-    elif isinstance(node, list | tuple):
+    elif isinstance(node, list | tuple | ParseResults):
         for value in node:
             yield from _walk(value)
 
