@@ -7,8 +7,6 @@ Chromium opening an empty page). Prints a table; run `python benchmarks/bench_ne
 from __future__ import annotations
 
 import random
-import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +22,6 @@ from beleidsgraaf.namespaces import BG
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_browser import (  # noqa: E402
-    CHROMIUM_FLAGS,
     coloured_pixels,
     find_or_install_chromium,
     render,
@@ -75,26 +72,6 @@ def chromium_baseline(chromium: str, work: Path) -> float:
     return render(chromium, page, work / "empty", budget_ms=4000).seconds
 
 
-def layout_ms(chromium: str, page: Path, work: Path, budget_ms: int) -> str:
-    """The page's own report of when its layout settled (from the DOM after the budget)."""
-    done = subprocess.run(
-        [
-            chromium,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={work / 'dom-profile'}",
-            f"--virtual-time-budget={budget_ms}",
-            "--dump-dom",
-            page.resolve().as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    match = re.search(r'data-layout-ms="(\d+)"', done.stdout)
-    return match.group(1) if match else "not settled"
-
-
 def main(sizes: tuple[int, ...]) -> None:
     chromium, why = find_or_install_chromium()
     rows = []
@@ -128,7 +105,6 @@ def main(sizes: tuple[int, ...]) -> None:
                 row["render s"] = f"{shot.seconds - base:.1f}"
                 row["coloured px"] = str(coloured_pixels(shot.png))
                 row["requests"] = str(len(shot.requests))
-                row["layout ms (page)"] = layout_ms(chromium, page, work, budget)
                 keep = Path(tempfile.gettempdir()) / f"bench_network_{n}.png"
                 keep.write_bytes(shot.png.read_bytes())
                 row["screenshot"] = str(keep)

@@ -435,7 +435,7 @@ def filter_network(G: nx.Graph, text: str) -> nx.Graph:
 
 def legend_for(G: nx.Graph) -> dict[str, str]:
     """Legend label -> colour for the kinds present in G (in a fixed order)."""
-    present = {d["kind"] for _, d in G.nodes(data=True)}
+    present = {d.get("kind") for _, d in G.nodes(data=True)}
     return {KIND_LABELS[k]: c for k, c in KIND_COLORS.items() if k in present}
 
 
@@ -443,8 +443,8 @@ def network_summary(G: nx.Graph, limit: int | None = None) -> list[dict]:
     """One row per node, most central first: name, kind, degree, betweenness, community."""
     rows = [
         {
-            "name": d["label"],
-            "kind": d["kind"],
+            "name": str(d.get("label", n)),
+            "kind": d.get("kind", ""),
             "degree": d.get("degree", G.degree(n)),
             "betweenness": d.get("betweenness", 0.0),
             "community": d.get("community", 0),

@@ -271,3 +271,24 @@ def test_cli_errors_are_messages(store, tmp_path, capsys):
     assert "no store" in capsys.readouterr().err
     assert main(["network", "--store", str(store), "-o", str(tmp_path / "x.doc")]) != 0
     assert "format" in capsys.readouterr().err
+
+
+def test_png_refuses_networks_too_big_to_lay_out(tmp_path):
+    from beleidsgraaf.graph.pictures import PNG_LIMIT
+
+    G = nx.path_graph(PNG_LIMIT + 1)
+    with pytest.raises(NetworkError, match="--filter"):
+        to_png(G, tmp_path / "big.png")
+    assert not (tmp_path / "big.png").exists()
+
+
+def test_big_networks_start_from_community_discs():
+    from beleidsgraaf.graph.network import add_metrics
+    from beleidsgraaf.graph.pictures import LARGE
+
+    G = nx.relabel_nodes(nx.connected_caveman_graph(LARGE // 10 + 1, 10), str)
+    add_metrics(G)
+    html = to_pyvis(G, {})
+    assert html.count('"x":') == G.number_of_nodes()
+    small = to_pyvis(G.subgraph(list(G)[:20]).copy(), {})
+    assert '"x":' not in small

@@ -85,7 +85,10 @@ def run(args: argparse.Namespace) -> int:
     elif fmt == "gexf":
         write_gexf(G, args.output)
     else:
-        to_png(G, args.output, legend, fmt=fmt)
+        try:
+            to_png(G, args.output, legend, fmt=fmt)
+        except NetworkError as err:
+            raise CommandError(str(err)) from None
     _print_summary(G, args.top)
     console.print(f"wrote {args.output}")
     return 0
