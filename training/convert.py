@@ -125,12 +125,43 @@ def is_ud_v1(sents: list[list[list[str]]]) -> bool:
     return any(c[3] == "CONJ" or c[7] == "dobj" for s in sents for c in s)
 
 
+# Dutch UD conventions that changed between the old v1 release and the current one
+_V2_AUX_LEMMAS = {"zijn", "worden", "hebben", "kunnen", "zullen", "moeten", "mogen"}
+_POSSESSIVES = {
+    "mijn": "1", "m'n": "1", "onze": "1", "ons": "1", "jouw": "2", "je": "2", "uw": "2",
+    "zijn": "3", "z'n": "3", "haar": "3", "hun": "3", "diens": "3", "wier": "3",
+}  # fmt: skip
+
+
+def _upgrade_upos(word: str, lemma: str, upos: str, feats: str) -> tuple[str, str]:
+    w = word.lower()
+    if upos == "CONJ":
+        return "CCONJ", feats
+    if upos == "PART":  # v2 has no PART: infinitival te/om and particles are ADP, als SCONJ
+        return ("SCONJ" if w == "als" else "ADP"), "_"
+    if (
+        upos == "NUM"
+        and not any(ch.isdigit() for ch in w)
+        and (w.endswith(("ste", "de")) or w == "eerst")
+    ):
+        return "ADJ", "_"  # ordinals (eerste, tweede) are ADJ in v2
+    if upos == "DET" and w in _POSSESSIVES:
+        return "PRON", f"Person={_POSSESSIVES[w]}|Poss=Yes|PronType=Prs"
+    if upos == "VERB" and lemma in {"moeten", "mogen"}:
+        return "AUX", feats
+    if upos == "AUX" and lemma not in _V2_AUX_LEMMAS:
+        return "VERB", feats  # laten, willen, gaan, blijven, ... are VERB in v2
+    return upos, feats
+
+
 def upgrade_v1(sent: list[list[str]]) -> list[list[str]]:
-    """Map UD v1 labels to UD v2 (approximate: nmod under a predicate becomes obl)."""
+    """Map UD v1 labels to UD v2: renamed UPOS/relations, and the Dutch conventions that
+    changed (PART, ordinals, possessives, modal/aspectual verbs). Approximate: nmod under a
+    predicate becomes obl."""
     out = []
     for c in sent:
         c = list(c)
-        c[3] = V1_UPOS.get(c[3], c[3])
+        c[3], c[5] = _upgrade_upos(c[1], c[2], c[3], c[5])
         dep = V1_DEPS.get(c[7], c[7])
         if dep == "nmod":
             head = int(c[6])
