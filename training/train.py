@@ -176,7 +176,7 @@ def evaluate_model(model: Path, corpus_dir: Path = CORPUS) -> dict[str, float]:
         for label, d in (ner.get("ents_per_type") or {}).items()
     }
     ud = nlp.evaluate(Corpus(corpus_dir / "ud-test.spacy")(nlp), batch_size=64)
-    keys = ["pos_acc", "morph_acc", "lemma_acc", "sents_f"]
+    keys = ["pos_acc", "morph_acc", "lemma_acc"]
     if "parser" in nlp.pipe_names:
         keys += ["dep_uas", "dep_las"]
     for k in keys:
@@ -206,6 +206,7 @@ def step_evaluate(args: argparse.Namespace) -> dict:
     if "dep_las" in scores:
         scores_meta["dep_uas"] = scores.get("dep_uas")
         scores_meta["dep_las"] = scores.get("dep_las")
+    scores_meta = {k: v for k, v in scores_meta.items() if v is not None}
     meta_path = model / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta["performance"] = scores_meta
@@ -238,7 +239,6 @@ def write_model_card(model: Path) -> None:
         pos_acc=_fmt(perf.get("pos_acc")),
         morph_acc=_fmt(perf.get("morph_acc")),
         lemma_acc=_fmt(perf.get("lemma_acc")),
-        sents_f=_fmt(perf.get("sents_f")),
     )
     (model / "README.md").write_text(card, encoding="utf-8")
 
