@@ -121,7 +121,12 @@ def _worker(store_path: str, conn) -> None:
     """Worker process: open the store read-only once, then answer queries from the pipe."""
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(store_path)
+    try:
+        store = ox.Store.read_only(store_path)
+    except OSError as err:
+        conn.send(("failed", f"cannot open the store at {store_path}: {err}", b""))
+        return
+    conn.send(("ready", "", b""))
     while True:
         try:
             message = conn.recv()
@@ -156,11 +161,29 @@ def _worker(store_path: str, conn) -> None:
 
 
 class _Worker:
+    STARTUP = 120.0  # seconds a new worker may take to start and open the store
+
     def __init__(self, ctx, store_path: str) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker, args=(store_path, child), daemon=True)
         self.process.start()
         child.close()
+        self.ready = False
+
+    def wait_ready(self) -> None:
+        """Block until the worker has opened the store (so startup never counts as query
+        time); raise QueryError when it cannot."""
+        if self.ready:
+            return
+        if not self.conn.poll(self.STARTUP):
+            raise QueryError("a query worker did not start in time")
+        try:
+            status, detail, _ = self.conn.recv()
+        except EOFError:
+            raise QueryError("a query worker stopped while starting") from None
+        if status != "ready":
+            raise QueryError(detail)
+        self.ready = True
 
     def stop(self) -> None:
         if self.process.is_alive():
@@ -182,6 +205,12 @@ class QueryPool:
         self._lock = threading.Lock()
         for _ in range(limits.workers):
             self._add()
+        try:
+            for worker in list(self._all):
+                worker.wait_ready()
+        except QueryError:
+            self.close()
+            raise
 
     def _add(self) -> None:
         worker = _Worker(self._ctx, self.store_path)
@@ -213,6 +242,9 @@ class QueryPool:
                 f"all {self.limits.workers} workers stayed busy for {self.limits.timeout:g} s"
             ) from None
         try:
+            if not worker.ready:  # a replacement for a stopped worker, still starting
+                worker.wait_ready()
+                deadline = time.monotonic() + self.limits.timeout
             worker.conn.send(
                 (
                     text,
@@ -231,7 +263,7 @@ class QueryPool:
                     "and was stopped"
                 )
             status, detail, body = worker.conn.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError):
+        except (EOFError, BrokenPipeError, ConnectionResetError, QueryError):
             self._retire(worker)
             worker = None
             raise QueryError("the query worker stopped unexpectedly; try again") from None

@@ -1,0 +1,248 @@
+"""`beleidsgraaf serve`: the SPARQL 1.1 Protocol endpoint, asked by real HTTP clients.
+
+The server runs in this process on a free loopback port, over the sample built into a temporary
+store; its query workers are separate processes holding the store open read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.error import HTTPError
+
+import pytest
+import requests
+from beleidsgraaf.graph.endpoint import Limits, make_endpoint, negotiate
+from beleidsgraaf.graph.queries import list_queries
+from beleidsgraaf.graph.sparql import bind_values, format_result, run_query
+from beleidsgraaf.graph.store import opened
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import (
+    QueryBadFormed,
+)
+
+from beleidsgraaf.namespaces import BG
+from beleidsgraaf.pipeline import build
+
+TIMEOUT = 3.0
+MAX_BYTES = 64 * 1024
+# four-way cross product of the whole store, counted: hours of work on the sample
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def store(sample_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("endpoint") / "store"
+    assert [r.status for r in build([sample_path], store=path, entities=False)] == ["ok"]
+    return path
+
+
+@pytest.fixture(scope="module")
+def expected(store: Path) -> dict[str, str]:
+    """Each named query's CSV answer from the embedded store (the endpoint must agree)."""
+    with opened(store, read_only=True) as ds:
+        return {
+            q.name: format_result(run_query(ds, q.text, q.bindings()), "csv")
+            for q in list_queries()
+        }
+
+
+@pytest.fixture(scope="module")
+def url(store: Path, expected) -> Iterator[str]:
+    limits = Limits(timeout=TIMEOUT, max_result_bytes=MAX_BYTES, workers=2)
+    server, pool = make_endpoint(store, "127.0.0.1", 0, limits)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        pool.close()
+
+
+def _post(url: str, query: str, accept: str = "application/sparql-results+json", **kw):
+    return requests.post(
+        f"{url}/query", data={"query": query}, headers={"Accept": accept}, timeout=60, **kw
+    )
+
+
+def _count_documents(url: str) -> int:
+    sparql = SPARQLWrapper(f"{url}/sparql")
+    sparql.setQuery(f"SELECT (COUNT(?d) AS ?n) WHERE {{ ?d a <{BG.Document}> }}")
+    sparql.setReturnFormat(JSON)
+    return int(sparql.query().convert()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_sparqlwrapper_select_json_and_csv(url: str, store: Path):
+    assert _count_documents(url) == 1
+    sparql = SPARQLWrapper(f"{url}/query")
+    sparql.setQuery(f"SELECT ?g WHERE {{ ?g a <{BG.Goal}> }}")
+    sparql.setReturnFormat(CSV)
+    lines = sparql.query().convert().decode("utf-8").splitlines()
+    with opened(store, read_only=True) as ds:
+        goals = {str(g) for g in ds.subjects(RDF.type, BG.Goal)}
+    assert lines[0] == "g" and set(lines[1:]) == goals
+
+
+def test_sparqlwrapper_construct_as_turtle(url: str):
+    sparql = SPARQLWrapper(f"{url}/query")
+    sparql.setQuery(f"CONSTRUCT {{ ?d a <{BG.Document}> }} WHERE {{ ?d a <{BG.Document}> }}")
+    sparql.setReturnFormat(TURTLE)
+    g = Graph().parse(data=sparql.query().convert(), format="turtle")
+    assert len(g) == 1
+
+
+@pytest.mark.parametrize(
+    "accept, media, check",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json", '"bindings"'),
+        ("application/sparql-results+xml", "application/sparql-results+xml", "<sparql"),
+        ("text/csv", "text/csv", "n\r\n"),
+        ("text/tab-separated-values", "text/tab-separated-values", "?n\n"),
+        ("text/html, text/csv;q=0.5", "text/csv", "n\r\n"),
+    ],
+)
+def test_content_negotiation_for_results(url: str, accept: str, media: str, check: str):
+    response = _post(url, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{BG.Activity}> }}", accept)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith(media)
+    assert check in response.text
+
+
+@pytest.mark.parametrize(
+    "accept, fmt", [("text/turtle", "turtle"), ("application/ld+json", "json-ld")]
+)
+def test_content_negotiation_for_construct(url: str, accept: str, fmt: str):
+    query = f"CONSTRUCT WHERE {{ ?s a <{BG.Section}> }}"
+    response = _post(url, query, accept)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith(accept)
+    assert len(Graph().parse(data=response.text, format=fmt)) > 0
+
+
+def test_get_and_ask_and_format_parameter(url: str):
+    query = f"ASK {{ ?s a <{BG.Document}> }}"
+    response = requests.get(f"{url}/query", params={"query": query}, timeout=30)
+    assert response.status_code == 200 and response.json()["boolean"] is True
+    csv = requests.get(f"{url}/sparql", params={"query": query, "format": "csv"}, timeout=30)
+    assert csv.headers["Content-Type"].startswith("text/csv")
+
+
+def test_direct_post_of_query_text(url: str):
+    response = requests.post(
+        f"{url}/query",
+        data=f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a <{BG.Document}> }}".encode(),
+        headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+        timeout=30,
+    )
+    assert response.text.split() == ["n", "1"]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+        {
+            "data": b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+            "headers": {"Content-Type": "application/sparql-update"},
+        },
+        {"data": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+        {"data": {"query": "DROP ALL"}},
+    ],
+)
+def test_updates_are_refused(url: str, kwargs):
+    response = requests.post(f"{url}/query", timeout=30, **kwargs)
+    assert response.status_code == 403 and "read-only" in response.text
+    assert _count_documents(url) == 1
+
+
+def test_sparqlwrapper_sees_service_and_malformed_queries_refused(url: str):
+    sparql = SPARQLWrapper(f"{url}/query")
+    sparql.setReturnFormat(JSON)
+    sparql.setQuery("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    with pytest.raises(QueryBadFormed, match="SERVICE"):
+        sparql.query()
+    sparql.setQuery("SELECT ?s WHERE { ?s ?p }")
+    with pytest.raises(QueryBadFormed, match="line 1"):
+        sparql.query()
+
+
+def test_a_query_that_would_run_for_hours_is_stopped(url: str):
+    response = _post(url, ENDLESS)
+    assert response.status_code == 503
+    assert f"limit of {TIMEOUT:g} s" in response.text
+    assert _count_documents(url) == 1  # the other worker and a fresh one still answer
+    sparql = SPARQLWrapper(f"{url}/query")
+    sparql.setQuery(ENDLESS)
+    with pytest.raises(HTTPError) as refused:  # SPARQLWrapper passes 503 through as is
+        sparql.query()
+    assert refused.value.code == 503
+
+
+def test_a_result_larger_than_the_limit_is_refused_whole(url: str):
+    response = _post(url, "SELECT * WHERE { ?s ?p ?o }", "text/csv")
+    assert response.status_code == 413 and f"{MAX_BYTES:,} bytes" in response.text
+    small = _post(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 5")
+    assert small.status_code == 200 and len(small.json()["results"]["bindings"]) == 5
+
+
+def test_fifty_concurrent_clients_get_correct_answers(url: str, expected: dict[str, str]):
+    queries = list_queries()
+
+    def ask(i: int) -> tuple[str, str, int]:
+        q = queries[i % len(queries)]
+        response = _post(url, bind_values(q.text, q.bindings()), "text/csv")
+        return q.name, response.text, response.status_code
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        answers = list(pool.map(ask, range(50)))
+    assert len(answers) == 50
+    for name, text, status in answers:
+        assert status == 200, (name, text)
+        assert _csv_rows(text) == _csv_rows(expected[name]), name
+
+
+def _csv_rows(text: str) -> list[str]:
+    return sorted(line for line in text.replace("\r\n", "\n").splitlines())
+
+
+def test_named_queries_through_the_cli_against_the_endpoint(run_cli, url: str, expected):
+    for name in ("documents", "section-overview", "shared-goal-wording"):
+        got = run_cli("query", name, "--endpoint", f"{url}/query", "--format", "csv")
+        assert got.code == 0, got.err
+        assert _csv_rows(got.out) == _csv_rows(expected[name])
+    table = run_cli("query", "documents", "--endpoint", f"{url}/query")
+    assert "1 row" in table.out
+
+
+def test_service_description_and_offline_query_page(url: str):
+    description = requests.get(f"{url}/query", headers={"Accept": "text/turtle"}, timeout=30)
+    g = Graph().parse(data=description.text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert [str(o) for o in g.objects(None, URIRef(sd + "endpoint"))] == [f"{url}/query"]
+    assert any(str(o) == sd + "UnionDefaultGraph" for o in g.objects())
+    page = requests.get(f"{url}/", timeout=30).text
+    assert "<textarea" in page and "partners-by-activities" in page
+    assert "src=" not in page and "https://cdn" not in page  # nothing fetched from elsewhere
+
+
+def test_errors_for_paths_methods_and_formats(url: str):
+    assert requests.get(f"{url}/nope", timeout=30).status_code == 404
+    assert requests.put(f"{url}/query", data=b"x", timeout=30).status_code == 405
+    bad = requests.get(f"{url}/query", params={"query": "ASK {}", "format": "pdf"}, timeout=30)
+    assert bad.status_code == 400 and "unknown format" in bad.text
+
+
+def test_negotiate_honours_quality_values():
+    assert negotiate("text/csv;q=0.2, application/sparql-results+xml") == ("XML", "TURTLE")
+    assert negotiate("application/ld+json, */*;q=0.1") == ("JSON", "JSON_LD")
+    assert negotiate("", "tsv") == ("TSV", "TURTLE")
+
+
+def test_serve_command_refuses_a_missing_store(run_cli, tmp_path: Path):
+    got = run_cli("serve", "--store", tmp_path / "none", "--port", "0")
+    assert got.code != 0 and "no store" in got.err
