@@ -204,9 +204,12 @@ def _entity_node(kind: str, info: dict) -> dict:
 def _item_node(kind: str, info: dict, sections: dict[str, dict]) -> dict:
     section = sections.get(info["section_iri"] or "", {})
     prefix = section.get("notation", "")
-    word = "goal " if kind == "Goal" else ""
-    label = " ".join(x for x in (prefix, f"{word}{info['notation']}".strip()) if x)
-    node = _empty_node(kind, label or _short(info["text"], 30))
+    if info["notation"]:
+        word = "goal" if kind == "Goal" else "act."
+        label = " ".join(x for x in (prefix, word, info["notation"]) if x)
+    else:  # a prose paragraph: its first words tell it apart from the section
+        label = f"{prefix}: {_short(info['text'], 28)}" if prefix else _short(info["text"], 30)
+    node = _empty_node(kind, label)
     node["text"] = info["text"]
     node["section"] = section.get("title", "")
     if node["section"]:
