@@ -55,8 +55,10 @@ def _open_ox(path: Path, read_only: bool) -> ox.Store:
             return ox.Store.read_only(str(path))
         path.mkdir(parents=True, exist_ok=True)
         return ox.Store(str(path))
-    except OSError as err:
+    except (OSError, RuntimeError) as err:  # RocksDB reports damage as RuntimeError
         message = str(err)
+        if message.startswith("Corruption"):
+            message += " (the store is damaged: move the folder aside and build again)"
         if "lock" in message.lower():
             raise StoreLockedError(
                 f"the store at {path} is in use by another process (locked); wait for it to "
