@@ -292,3 +292,13 @@ def test_big_networks_start_from_community_discs():
     assert html.count('"x":') == G.number_of_nodes()
     small = to_pyvis(G.subgraph(list(G)[:20]).copy(), {})
     assert '"x":' not in small
+
+
+def test_network_command_leaves_the_store_as_it_was(store, tmp_path, store_dump):
+    before = store_dump(store)
+    assert before
+    assert (
+        main(["network", "--kind", "laws", "--store", str(store), "-o", str(tmp_path / "l.html")])
+        == 0
+    )
+    assert store_dump(store) == before
