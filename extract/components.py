@@ -168,19 +168,23 @@ _ORG_PREFIXES = {
     "servicepunt",
     "expertisecentrum",
     "kenniscentrum",
+    "team",
+    "teams",
     "netwerk",
     "bond",
     "raad",
     "dienst",
     "loket",
 }
-_ORG_HEAD = re.compile(
-    r"^[a-zà-ÿ]*(punt|bedrijf|fonds|huis|team|teams|centrum|instituut|dienst|bureau|loket|"
-    r"coalitie|alliantie|federatie|groep|stichting|academie|coöperatie|vereniging|platform|zorg|bond)$"
+_ORG_HEAD = re.compile(  # compounds only ('Werkgeversservicepunt'); bare heads are _ORG_PREFIXES
+    r"^[a-zà-ÿ]{2,}(punt|bedrijf|fonds|huis|team|teams|centrum|instituut|dienst|bureau|loket|"
+    r"coalitie|alliantie|federatie|groep|stichting|academie|coöperatie|vereniging|platform|zorg|bond|"
+    r"plein|organisatie|raad|regio|bank)$"
 )
 _INSTRUMENT_HEAD = re.compile(
     r"^[a-zà-ÿ]*(plan|akkoord|aanpak|agenda|regeling|programma|visie|kader|nota|pact|deal|"
-    r"convenant|campagne|monitor|strategie|offensief|route|werkplaats)$"
+    r"convenant|campagne|monitor|strategie|offensief|route|werkplaats|pakket|pas|compliment|"
+    r"draaiboek)$"
 )
 # lower-case words that introduce the name of an organisation: 'zorgaanbieder Lindenhout'
 _ORG_APPOSITION = {
@@ -251,26 +255,54 @@ def _law_spans(doc: Doc) -> list[Span]:
     return spans
 
 
+_NAME_LINKS = {"van", "voor", "met", "de", "het", "een", "des", "der", "den", "ter", "&", "en"}
+
+
+def _capitalised(tok: Token) -> bool:
+    return tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text)
+
+
 def _name_run(doc: Doc, start: int, lists: bool = True) -> int:
-    """End of the capitalised words (and connectors between them) from `start`. Without
-    `lists`, 'en' ends the name: 'Utrecht en Amersfoort' are two names."""
-    connect = _CONNECT if lists else _CONNECT - {"en", "&"}
+    """End of the capitalised words (and the small words between them) from `start`.
+
+    'en' joins a one-word tail only when `lists` ('Centrum voor Jeugd en Gezin', 'Meldpunt Zorg
+    en Overlast'); 'X en Y Z' and, without `lists`, 'Utrecht en Amersfoort' are two names. A
+    number right after the name belongs to it ('Speelwerk 013')."""
     end = start
-    while end < len(doc) and (
-        (
-            doc[end].text[:1].isupper()
-            and doc[end].is_alpha
-            or doc[end].text[:1].isupper()
-            and "-" in doc[end].text
-        )
-        or (doc[end].lower_ in connect and end + 1 < len(doc) and doc[end + 1].text[:1].isupper())
-    ):
-        if end > start and doc[end].is_sent_start:
+    while end < len(doc):
+        tok = doc[end]
+        if end > start and tok.is_sent_start:
             break
-        end += 1
-    while end > start + 1 and doc[end - 1].lower_ in _CONNECT:
+        if _capitalised(tok):
+            end += 1
+            continue
+        nxt = doc[end + 1] if end + 1 < len(doc) else None
+        if tok.lower_ in _NAME_LINKS and nxt is not None and _capitalised(nxt):
+            if tok.lower_ in {"van", "voor"} and nxt.lower_ in _ORG_PREFIXES and end > start:
+                break  # 'Jongerenwerkers van Stichting X': the name starts at Stichting
+            if tok.lower_ in {"en", "&"} and (
+                not lists or _is_head(nxt) or nxt.lower_ not in common_words()
+            ):
+                break  # 'Woonstichting IJsselwaard en Salland Woonpartners' are two names
+            end += 1
+            continue
+        break
+    while end > start + 1 and doc[end - 1].lower_ in _NAME_LINKS:
         end -= 1
+    if (
+        end > start
+        and end < len(doc)
+        and doc[end].is_digit
+        and 2 <= len(doc[end]) <= 4
+        and doc[end - 1].is_alpha
+    ):
+        end += 1
     return end
+
+
+def _is_head(tok: Token) -> bool:
+    low = tok.lower_
+    return low in _ORG_PREFIXES or bool(_ORG_HEAD.match(low)) or bool(_INSTRUMENT_HEAD.match(low))
 
 
 def _named_heads(doc: Doc) -> list[Span]:
@@ -305,9 +337,22 @@ def _named_heads(doc: Doc) -> list[Span]:
 
 
 def _appositions(doc: Doc) -> list[Span]:
-    """'zorgaanbieder Lindenhout', 'woningcorporatie Woonbron Veluwezoom'."""
+    """'zorgaanbieder Lindenhout', 'woningcorporatie Woonbron Veluwezoom'; 'team Toezicht en
+    Handhaving' keeps its first word, which is part of the name."""
     spans = []
     for tok in doc:
+        if (
+            tok.lower_ in {"team", "afdeling", "directie", "sector", "cluster"}
+            and tok.is_lower
+            and tok.i + 1 < len(doc)
+        ):
+            nxt = doc[tok.i + 1]
+            if _capitalised(nxt) and not nxt.is_sent_start:
+                end = _name_run(doc, tok.i + 1)
+                while end + 1 < len(doc) and doc[end].text == "," and _capitalised(doc[end + 1]):
+                    end = _name_run(doc, end + 1)
+                spans.append(Span(doc, tok.i, end, label="ORG"))
+            continue
         if tok.lower_ in _ORG_APPOSITION and tok.is_lower and tok.i + 1 < len(doc):
             nxt = doc[tok.i + 1]
             if nxt.text[:1].isupper() and not nxt.is_sent_start:
@@ -322,7 +367,8 @@ def _proper_runs(doc: Doc) -> list[Span]:
     name whose kind the typer decides ('Tactus Verslavingszorg', 'Leger des Heils')."""
     spans, words, i = [], common_words(), 0
     while i < len(doc):
-        if doc[i].text[:1].isupper() and not doc[i].is_sent_start and not _at_line_start(doc[i]):
+        opens = doc[i].is_sent_start or _at_line_start(doc[i])
+        if doc[i].text[:1].isupper() and (not opens or doc[i].lower_ not in words):
             end = _name_run(doc, i, lists=False)
             names = [t for t in doc[i:end] if t.lower_ not in _CONNECT]
             if len(names) >= 2 and any(t.lower_ not in words for t in names):
@@ -495,7 +541,8 @@ def _concept_spans(doc: Doc) -> list[Span]:
         ):
             j += 1
         if j - i >= 2 and all(t.lower_ in words for t in doc[i:j]):
-            spans.append(Span(doc, i, j, label="CONCEPT"))
+            org = any(t.lower_ in _ORG_PREFIXES or _ORG_HEAD.match(t.lower_) for t in doc[i:j])
+            spans.append(Span(doc, i, j, label="ORG" if org else "CONCEPT"))
         i = max(j, i + 1)
     return spans
 
@@ -554,6 +601,115 @@ def _extend_instruments(doc: Doc, spans: list[Span]) -> list[Span]:
     return out
 
 
+_EVENT_HEADS = {"dag", "week", "maand", "jaar"}
+_PLACE_PREPOSITIONS = {"in", "uit", "rond", "vanuit", "te", "naar", "binnen"}
+
+
+def _hyphen_heads(doc: Doc) -> list[Span]:
+    """'Wmo-raad Tilburg', 'JOGG-aanpak', 'SAVE-teams': a name, a hyphen and a word that
+    says what kind of thing it is."""
+    spans = []
+    for tok in doc:
+        if tok.text != "-" or tok.i == 0 or tok.i + 1 >= len(doc) or tok.whitespace_:
+            continue
+        left, head = doc[tok.i - 1], doc[tok.i + 1]
+        if not left.text[:1].isupper() or doc[tok.i - 1].whitespace_:
+            continue
+        low = head.lower_
+        if _ORG_HEAD.match(low) or low in _ORG_PREFIXES:
+            label = "ORG_SPECIFIC"  # 'Wmo-raad Tilburg' is more than the law inside it
+        elif _INSTRUMENT_HEAD.match(low):
+            label = "INSTRUMENT"
+        else:
+            continue
+        end = tok.i + 2
+        if end < len(doc) and _capitalised(doc[end]) and not doc[end].is_sent_start:
+            end = _name_run(doc, end, lists=False)
+        spans.append(Span(doc, tok.i - 1, end, label=label))
+    return spans
+
+
+def _events(doc: Doc) -> list[Span]:
+    """'Week tegen Eenzaamheid', 'Dag van de Mantelzorg': named days and weeks are campaigns."""
+    spans = []
+    for tok in doc:
+        if tok.lower_ not in _EVENT_HEADS or not tok.text[:1].isupper() or tok.i + 2 >= len(doc):
+            continue
+        i = tok.i + 1
+        if doc[i].lower_ not in {"van", "tegen", "voor", "zonder"}:
+            continue
+        i += 1
+        if i < len(doc) and doc[i].lower_ in {"de", "het"}:
+            i += 1
+        if i < len(doc) and _capitalised(doc[i]):
+            spans.append(Span(doc, tok.i, _name_run(doc, i, lists=False), label="INSTRUMENT"))
+    return spans
+
+
+def _regional_branches(doc: Doc, spans: list[Span]) -> list[Span]:
+    """A national name followed by a region is a regional organisation: 'Veilig Thuis
+    Groningen', 'GGD Drenthe' (the national brand keeps its own entity elsewhere)."""
+    out = []
+    for span in spans:
+        if span.label_ != "ORG" or not span.id_ or span.end >= len(doc):
+            continue
+        nxt = doc[span.end]
+        if _capitalised(nxt) and not nxt.is_sent_start and not _is_head(nxt):
+            out.append(
+                Span(doc, span.start, _name_run(doc, span.end, lists=False), label="ORG_SPECIFIC")
+            )
+    return out
+
+
+def _preposition_places(doc: Doc) -> list[Span]:
+    """'in Hollandscheveld', 'vanuit Zijlvest en Oldemarne': a capitalised word that is not a
+    common word, right after a preposition of place, is most likely a place."""
+    spans = []
+    words = common_words()
+    for tok in doc:
+        if tok.lower_ not in _PLACE_PREPOSITIONS:
+            continue
+        i = tok.i + 1
+        if (
+            i < len(doc)
+            and doc[i].lower_ in {"de", "het"}
+            and i + 1 < len(doc)
+            and _capitalised(doc[i + 1])
+        ):
+            i += 1
+        while (
+            i < len(doc)
+            and _capitalised(doc[i])
+            and not doc[i].is_sent_start
+            and not _is_head(doc[i])
+        ):
+            after = doc[i + 1] if i + 1 < len(doc) else None
+            if (
+                doc[i].lower_ in words
+                or (after is not None and _capitalised(after))
+                or doc[i].text.endswith("-")
+            ):
+                break
+            if (
+                after is not None
+                and after.is_alpha
+                and after.is_lower
+                and after.lower_ not in {"en", "of"}
+            ):
+                break  # 'de Amersfoortse wijken': a word describing the next one
+            spans.append(Span(doc, i, i + 1, label="PLACE_GUESS"))
+            i += 1
+            if i + 1 < len(doc) and doc[i].lower_ in {"en", ","}:
+                j = i + 1
+                if j + 1 < len(doc) and doc[j].lower_ in {"de", "het"}:
+                    j += 1
+                if _capitalised(doc[j]):
+                    i = j
+                    continue
+            break
+    return spans
+
+
 @Language.component("bg_name_rules", assigns=["doc.spans"])
 def bg_name_rules(doc: Doc) -> Doc:
     group = list(doc.spans.get(RULES_KEY, []))
@@ -561,7 +717,8 @@ def bg_name_rules(doc: Doc) -> Doc:
     group += _law_spans(doc) + _instrument_spans(doc, variants) + _council_spans(doc)
     group += _place_spans(doc) + _concept_spans(doc) + _methods(doc)
     group += _named_heads(doc) + _appositions(doc) + _proper_runs(doc)
-    group += _named_groups(doc, group)
+    group += _hyphen_heads(doc) + _events(doc) + _preposition_places(doc)
+    group += _named_groups(doc, group) + _regional_branches(doc, group)
     group += _slash_pairs(doc, group)
     doc.spans[RULES_KEY] = _extend_instruments(doc, group)
     doc._.bg_name_variants = variants
@@ -628,7 +785,29 @@ def bg_abbreviations(doc: Doc) -> Doc:
             continue
         pairs.append((long_span, inner))
     doc._.bg_abbreviations = pairs
+    group = list(doc.spans.get(RULES_KEY, []))
+    for long_span, _ in pairs:
+        label = _long_form_label(long_span)
+        if label:
+            group.append(Span(doc, long_span.start, long_span.end, label=label))
+    doc.spans[RULES_KEY] = group
     return doc
+
+
+def _long_form_label(span: Span) -> str | None:
+    """What an abbreviated name names, from its words: 'Wet schuldsanering natuurlijke personen
+    (Wsnp)', 'Gezond en Actief Leven Akkoord (GALA)', 'Centrum voor Veiligheid en Zorg (CVZ)'."""
+    if not span[0].text[:1].isupper():
+        return None
+    if span[0].lower_ == "wet" or span[-1].lower_.endswith("wet"):
+        return "LAW"
+    if _INSTRUMENT_HEAD.match(span[-1].lower_) or _INSTRUMENT_HEAD.match(span[0].lower_):
+        return "INSTRUMENT"
+    if any(_is_head(t) for t in span) or any(
+        t.lower_ not in common_words() for t in span if t.is_alpha
+    ):
+        return "ORG"
+    return None  # 'Sociale Basis Infrastructuur': common words; the other rules decide
 
 
 # --------------------------------------------------------------------------------------------
@@ -636,6 +815,8 @@ def bg_abbreviations(doc: Doc) -> Doc:
 # --------------------------------------------------------------------------------------------
 
 _KIND = {
+    "ORG_SPECIFIC": "Organisation",
+    "PLACE_GUESS": "Place",
     "CONCEPT": "Instrument",
     "LAW": "Law",
     "ORG": "Organisation",
@@ -646,6 +827,8 @@ _KIND = {
 _ARTICLES = {"de", "het", "een", "'s"}
 _VERBAL_ENDINGS = ("en", "ing", "heid", "tie", "ie", "eren")
 _PRIORITY = {
+    "ORG_SPECIFIC": 5,
+    "PLACE_GUESS": 2,
     "CONCEPT": 2,
     "gazetteer": 5,
     "ACTORGROUP": 4,
@@ -694,11 +877,33 @@ def _at_line_start(tok: Token) -> bool:
     return True
 
 
+def _trim_to_name(span: Span) -> Span | None:
+    """A model span ends where the words stop being a name: 'Raad de antidiscriminatienota ter
+    goedkeuring voor' -> 'Raad' (lower-case words other than 'van', 'de', ... end a name)."""
+    end = span.start
+    while end < span.end:
+        tok = span.doc[end]
+        if tok.is_alpha and tok.is_lower and tok.lower_ not in _NAME_LINKS:
+            break
+        end += 1
+    while end > span.start and (
+        span.doc[end - 1].lower_ in _NAME_LINKS or span.doc[end - 1].is_punct
+    ):
+        end -= 1
+    if end <= span.start:
+        return None
+    return Span(span.doc, span.start, end, label=span.label)
+
+
 def _is_name_like(span: Span) -> bool:
     """Not a capitalised common word at the start of a sentence ('Inzet', 'Wonen')."""
     words = common_words()
-    if any(ch.isdigit() for ch in span.text) or any(t.is_upper and len(t) > 1 for t in span):
+    if any(t.is_upper and len(t) > 1 for t in span):
         return True
+    if any(any(c.isdigit() for c in t.text) and any(c.isalpha() for c in t.text) for t in span):
+        return True  # Indebuurt033, not 'Per 1'
+    if all(t.like_num or t.is_punct or t.lower_ in common_words() for t in span):
+        return False
     tokens = [t for t in span if not t.is_punct]
     if not tokens or not tokens[0].text[:1].isupper():
         return False
@@ -723,11 +928,13 @@ def _model_kind(span: Span) -> str | None:
 def _name_kind(span: Span) -> str | None:
     """A proper name found by its shape: the model's label where it has one, else an
     organisation (what policy texts mostly name)."""
+    if _INSTRUMENT_HEAD.match(span[-1].lower_):
+        return "Instrument"  # 'Gezond en Actief Leven Akkoord'
     if any(_ORG_HEAD.match(t.lower_) or (t.is_upper and len(t) > 1) for t in span):
         return "Organisation"
     for ent in span.doc.ents:
         if ent.start < span.end and span.start < ent.end:
-            if ent.label_ == "LOC":
+            if ent.label_ == "LOC" and ent.start <= span.start and ent.end >= span.end:
                 return "Place"
             if ent.label_ == "PER" and ent.start <= span.start and ent.end >= span.end:
                 return None  # a person's name: policy texts name officials, not partners
@@ -749,7 +956,7 @@ def _rule_ok(span: Span) -> bool:
 def _rank(source: str, span: Span) -> tuple[int, int, int]:
     """Which of two overlapping candidates wins: national names and law names first, then
     the longer span, then the kind of evidence."""
-    strong = (
+    strong = source == "ORG_SPECIFIC" or (
         source in {"gazetteer", "LAW"}
         and span.label_ in {"Law", "Organisation"}
         and not (span.text.islower() and span.label_ == "Organisation")
@@ -781,6 +988,7 @@ def bg_entity_typer(doc: Doc) -> Doc:
         candidates.append((_rank(source, typed), typed))
     for ent in doc.ents:
         span = _clean(ent)
+        span = _trim_to_name(span) if span is not None else None
         if span is None or (len(span) == 1 and span.text in acronym_stoplist()):
             continue
         kind = _model_kind(span)

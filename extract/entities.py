@@ -75,8 +75,17 @@ class _Groups:
 
 
 def _blocks(text: str, tree: DocumentTree) -> list[tuple[int, int, str | None]]:
-    """Text ranges to read: each activity (relations come from its own text only)."""
-    return [(a.start, a.end, a.key) for a in tree.activities if a.end > a.start]
+    """Text ranges to read: each activity (relations come from its own text only), and the
+    goals and the title lines before the first heading, whose names are entities of the
+    document without a relation. (Headings are left out: short title-case lines mislead the
+    model more than they name things.)"""
+    blocks = [(a.start, a.end, a.key) for a in tree.activities if a.end > a.start]
+    blocks += [(g.start, g.end, None) for g in tree.goals if g.end > g.start]
+    starts = [s.start for s in tree.sections] or [b for b, _, _ in blocks]
+    first = min(starts, default=0)
+    if text[:first].strip():
+        blocks.append((0, first, None))
+    return sorted(blocks)
 
 
 def annotate(
@@ -91,27 +100,26 @@ def annotate(
     raw: list[tuple[str, str, str, Mention]] = []  # (kind, kb_id, surface, mention)
     pairs: list[tuple[str, str]] = []
     sentences: dict[str | None, list[tuple[int, int]]] = {}
-    for (start, _end, key), doc in zip(
-        blocks,
-        nlp.pipe((text[s:e] for s, e, _ in blocks), batch_size=_BATCH, n_process=n_process),
-        strict=True,
-    ):
+    squeezed = [_squeeze(text[s:e]) for s, e, _ in blocks]
+    docs = nlp.pipe((t for t, _ in squeezed), batch_size=_BATCH, n_process=n_process)
+    for (start, _end, key), (_, index), doc in zip(blocks, squeezed, docs, strict=True):
+
+        def at(i: int, start: int = start, index: list[int] = index) -> int:
+            return start + index[i]
+
+        def until(i: int, start: int = start, index: list[int] = index) -> int:
+            return start + index[i - 1] + 1 if i > 0 else start
+
         for span in doc.spans[ENTITIES_KEY]:
             sent = span.sent
-            mention = Mention(
-                start + span.start_char,
-                start + span.end_char,
-                span.text,
-                start + sent.start_char,
-                start + sent.end_char,
-                key,
-            )
+            b, e = at(span.start_char), until(span.end_char)
+            mention = Mention(b, e, text[b:e], at(sent.start_char), until(sent.end_char), key)
             raw.append((span.label_, span.kb_id_, normalise_space(span.text), mention))
         for long_span, short_span in (doc._.bg_abbreviations or []) + (
             doc._.bg_name_variants or []
         ):
             pairs.append((normalise_space(long_span.text), normalise_space(short_span.text)))
-        sentences[key] = [(start + s.start_char, start + s.end_char) for s in doc.sents]
+        sentences[key] = [(at(s.start_char), until(s.end_char)) for s in doc.sents]
     entities = _merge(raw, pairs)
     _find_more_mentions(text, blocks, sentences, entities)
     relations = [
@@ -166,6 +174,27 @@ def _find_more_mentions(
         entity.mentions.sort(key=lambda m: (m.start, m.end))
 
 
+_RUN = re.compile(r"[ \t\u00a0\u2007\u202f\u200b]{2,}|[\t\u00a0\u2007\u202f\u200b]")
+
+
+def _squeeze(text: str) -> tuple[str, list[int]]:
+    """The text with every run of spaces (no-break spaces included) as one space, and for each
+    character of it the offset of the character it came from, so that the model reads words,
+    not layout, and every offset still points into the original text."""
+    out: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for match in _RUN.finditer(text):
+        out.append(text[pos : match.start()])
+        index.extend(range(pos, match.start()))
+        out.append(" ")
+        index.append(match.start())
+        pos = match.end()
+    out.append(text[pos:])
+    index.extend(range(pos, len(text)))
+    return "".join(out), index
+
+
 def _surface_key(kind_id: str, surface: str) -> str:
     return kind_id if kind_id else f"s:{fold(surface)}"
 
@@ -211,6 +240,8 @@ def _merge(
             if len(surface.split()) > 1:
                 by_initials[_initials(surface)].append(key)
     for key in keys:
+        if not key.startswith("s:"):
+            continue  # a gazetteer acronym (VNG) is its own thing
         for surface in surfaces[key]:
             if surface.isupper() and 2 <= len(surface) <= 6:
                 found = {groups.find(k) for k in by_initials.get(surface, [])}

@@ -51,6 +51,10 @@ _TABLE_HEADERS = {
     "wat gaan we ervoor doen?",
     "wat mag het kosten?",
 }
+# 'Wat willen we bereiken?', 'Wat hebben we daarvoor gedaan?', also two on one line
+_QUESTION_HEADER = re.compile(
+    r"^(wat (willen|wilden|gaan|gingen|hebben|heeft|mag|mocht|kost|kostte|deden|doen)\b[^?]{0,60}\?\s*)+$"
+)
 _FURNITURE = re.compile(
     r"^(deze pagina is gebouwd op|pagina \d+(\s+van\s+\d+)?$|page \d+(\s+of\s+\d+)?$|\d+\s*/\s*\d+$|"
     r"(afgedrukt|gegenereerd|geëxporteerd|gedownload) op )",
@@ -77,6 +81,10 @@ class _Line:
         return self.num.count(".") + 1
 
 
+def _is_table_header(low: str) -> bool:
+    return low in _TABLE_HEADERS or bool(_QUESTION_HEADER.match(low))
+
+
 def _is_space(ch: str) -> bool:
     return ch.isspace() or ch in "\u00a0\u2007\u202f\u200b\ufeff"
 
@@ -99,8 +107,8 @@ def _lines(text: str) -> list[_Line]:
         low = flat.lower()
         if _FURNITURE.match(low):
             line.kind = "furniture"
-        elif low in _TABLE_HEADERS or all(
-            part.strip().lower() in _TABLE_HEADERS for part in re.split(r"\s{2,}|\t", line.text)
+        elif _is_table_header(low) or all(
+            _is_table_header(part.strip().lower()) for part in re.split(r"\s{2,}|\t", line.text)
         ):
             line.kind = "header"
         elif m := _NUMBERED.match(line.text):
