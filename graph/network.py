@@ -11,8 +11,9 @@ Three graphs, each a plain `networkx.Graph` whose nodes are IRIs (strings) with 
 Every node has `kind` (the bg: class name), `label` (short, for drawing), `names` (prefLabel
 first, then altLabels), `identifiers` (owl:sameAs IRIs: BWB, Wikidata), `sentences` (the
 sentences the thing is named in), `text` (an activity's or goal's wording), `section` (the
-section, i.e. task field, an activity or goal sits in) and the facets `sections`, `laws`,
-`organisations` that the HTML filters on; `add_metrics` adds `degree`, `betweenness` and
+section an activity or goal sits in) and the facets `sections`, `taskfields` (the Iv3 task
+fields the section is tied to by dcterms:subject), `laws`, `organisations` that the HTML
+filters on; `add_metrics` adds `degree`, `betweenness` and
 `community`. Pictures of these graphs live in graph/pictures.py.
 """
 
@@ -61,6 +62,8 @@ KIND_LABELS: dict[str, str] = {
     "Law": "Law",
 }
 KINDS = ("partners", "organisations", "laws")
+# What the page filters on; each node lists its own values and its neighbours'.
+FACETS = ("sections", "taskfields", "laws", "organisations")
 PARTNER_KINDS = ("Organisation", "ActorGroup")
 
 # Above this many nodes betweenness is estimated from a sample of sources (exact is O(V*E)).
@@ -102,15 +105,22 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _sections(ds: Dataset) -> dict[str, dict]:
+    """Sections with their title and the Iv3 task fields (dcterms:subject) they are tied to."""
     rows = _select(
         ds,
-        "SELECT ?s ?n ?l WHERE { ?s a bg:Section . OPTIONAL { ?s skos:notation ?n } "
-        "OPTIONAL { ?s rdfs:label ?l } }",
+        "SELECT ?s ?n ?l ?tn ?tl WHERE { ?s a bg:Section . OPTIONAL { ?s skos:notation ?n } "
+        "OPTIONAL { ?s rdfs:label ?l } OPTIONAL { ?s dcterms:subject ?t . "
+        "OPTIONAL { ?t skos:notation ?tn } OPTIONAL { ?t skos:prefLabel ?tl } } }",
     )
-    out = {}
-    for s, n, label in rows:
+    out: dict[str, dict] = {}
+    for s, n, label, tn, tl in rows:
         title = " ".join(x for x in (_s(n), _s(label)) if x) or str(s)
-        out[str(s)] = {"notation": _s(n) or "", "title": title}
+        info = out.setdefault(
+            str(s), {"notation": _s(n) or "", "title": title, "taskfields": set()}
+        )
+        field = " ".join(x for x in (_s(tn), _s(tl)) if x)
+        if field:
+            info["taskfields"].add(field)
     return out
 
 
@@ -188,6 +198,7 @@ def _empty_node(kind: str, label: str) -> dict:
         "text": "",
         "section": "",
         "sections": set(),
+        "taskfields": set(),
         "laws": set(),
         "organisations": set(),
     }
@@ -214,6 +225,7 @@ def _item_node(kind: str, info: dict, sections: dict[str, dict]) -> dict:
     node["section"] = section.get("title", "")
     if node["section"]:
         node["sections"].add(node["section"])
+    node["taskfields"].update(section.get("taskfields", ()))
     return node
 
 
@@ -221,13 +233,14 @@ def _section_node(info: dict) -> dict:
     node = _empty_node("Section", info["title"])
     node["section"] = info["title"]
     node["sections"].add(info["title"])
+    node["taskfields"].update(info["taskfields"])
     return node
 
 
 def _finish(G: nx.Graph, metrics: bool = True) -> nx.Graph:
     """Sets become sorted lists (stable output), then metrics."""
     for _, data in G.nodes(data=True):
-        for key in ("sections", "laws", "organisations"):
+        for key in FACETS:
             data[key] = sorted(data[key])
         data["sentences"] = sorted(set(data["sentences"]))
     return add_metrics(G) if metrics else G
@@ -293,7 +306,7 @@ def organisation_network(ds: Dataset) -> nx.Graph:
         data["relation"] = "sharesActivity"
     for n, data in G.nodes(data=True):
         data.update(P.nodes[n])
-        data.update({k: set(P.nodes[n][k]) for k in ("sections", "laws")})
+        data.update({k: set(P.nodes[n][k]) for k in ("sections", "taskfields", "laws")})
         data["organisations"] = {data["label"]} | {G.nodes[m]["label"] for m in G[n]}
         data["activity_count"] = sum(1 for a in B[n])
     return _finish(G)
@@ -352,10 +365,7 @@ def law_network(ds: Dataset) -> nx.Graph:
 def _spread_facets(G: nx.Graph) -> None:
     """A partner's sections are those of its activities; a goal's partners are those of its
     activities: so filtering on a facet keeps whole neighbourhoods, not lone nodes."""
-    own = {
-        n: {k: set(d[k]) for k in ("sections", "laws", "organisations")}
-        for n, d in G.nodes(data=True)
-    }
+    own = {n: {k: set(d[k]) for k in FACETS} for n, d in G.nodes(data=True)}
     for n, data in G.nodes(data=True):
         for m in G[n]:
             for key, values in own[m].items():
@@ -416,7 +426,7 @@ def add_metrics(G: nx.Graph) -> nx.Graph:
 
 def _haystack(data: dict) -> str:
     parts = [data.get("label", ""), data.get("section", "")]
-    for key in ("names", "sections", "laws", "organisations"):
+    for key in ("names", *FACETS):
         parts.extend(data.get(key, ()))
     return "\n".join(parts).casefold()
 

@@ -156,6 +156,7 @@ def _vis_data(G: nx.Graph) -> tuple[list[dict], list[dict]]:
                     "text": d.get("text", ""),
                     "section": d.get("section", ""),
                     "sections": list(d.get("sections", [])),
+                    "taskfields": list(d.get("taskfields", [])),
                     "laws": list(d.get("laws", [])),
                     "organisations": list(d.get("organisations", [])),
                     "degree": degree,
@@ -185,7 +186,9 @@ def _vis_data(G: nx.Graph) -> tuple[list[dict], list[dict]]:
 
 
 def _facets(G: nx.Graph) -> dict[str, list[str]]:
-    out: dict[str, set[str]] = {"sections": set(), "laws": set(), "organisations": set()}
+    from .network import FACETS
+
+    out: dict[str, set[str]] = {key: set() for key in FACETS}
     for _, d in G.nodes(data=True):
         for key, values in out.items():
             values.update(d.get(key, ()))

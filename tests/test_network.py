@@ -35,6 +35,7 @@ HUISARTSEN = URIRef("https://example.org/id/actorgroup/huisartsen")
 WMO = URIRef("https://example.org/id/law/wmo-2015")
 WMO_BWB = BWB["BWBR0035362"]
 GGD_WD = WD["Q2320640"]
+TASKFIELD = URIRef("https://example.org/taakveld/6.2")
 SENTENCE_A1 = "Samen met de GGD en Indebuurt033 werken we aan de Wmo-toegang."
 
 
@@ -49,6 +50,9 @@ def synthetic_graph() -> Graph:
         g.add((s, SKOS.notation, Literal(n)))
         g.add((s, RDFS.label, Literal(title, lang="nl")))
         g.add((s, DCTERMS.isPartOf, doc))
+    g.add((S2, DCTERMS.subject, TASKFIELD))  # an Iv3 task field, as a concept
+    g.add((TASKFIELD, SKOS.notation, Literal("6.2")))
+    g.add((TASKFIELD, SKOS.prefLabel, Literal("Toegang en eerstelijnsvoorzieningen", lang="nl")))
     for goal, s, text in ((G1, S1, "Meer mensen doen mee."), (G2, S2, "Goede zorg.")):
         g.add((goal, RDF.type, BG.Goal))
         g.add((goal, SKOS.notation, Literal("1")))
@@ -129,6 +133,11 @@ def test_partner_network_nodes_edges_and_attributes(networks):
     # facets spread to neighbours, so a partner can be found by the sections it works in
     assert P.nodes[str(BUURT)]["sections"] == ["2.1.1 Basisinfrastructuur", "2.1.2 Zorg"]
     assert P.nodes[str(HUISARTSEN)]["sections"] == ["2.1.1 Basisinfrastructuur"]
+    # the Iv3 task field of section 2.1.2 reaches its activity, goal and partner
+    field = ["6.2 Toegang en eerstelijnsvoorzieningen"]
+    assert P.nodes[str(A3)]["taskfields"] == field == P.nodes[str(BUURT)]["taskfields"]
+    assert P.nodes[str(G2)]["taskfields"] == field
+    assert P.nodes[str(GGD)]["taskfields"] == []
 
 
 def test_metrics_are_networkx_metrics(networks):
