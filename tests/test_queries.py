@@ -422,14 +422,9 @@ def test_entity_provenance_gives_words_sentence_and_activity(synthetic: Dataset)
         assert "/a/" in r["activity"]
     by_alias = rows(synthetic, "entity-provenance", name="WMO")
     assert [(r["entity"], r["surface"]) for r in by_alias] == [(WMO[0], "Wmo")]
-    everything = rows(synthetic, "entity-provenance", name="")
-    assert {r["kind"] for r in everything} == {
-        "Law",
-        "Organisation",
-        "ActorGroup",
-        "Place",
-        "Instrument",
-    }
+    assert rows(synthetic, "entity-provenance", name="GGD", kind="Law") == []
+    assert len(rows(synthetic, "entity-provenance", name="GGD", kind="organisation")) == 4
+    assert rows(synthetic, "entity-provenance", name="") == []  # the name is required
 
 
 def test_instruments_and_partners_per_goal(synthetic: Dataset):
