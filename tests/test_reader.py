@@ -136,3 +136,12 @@ def test_file_above_the_size_limit_is_refused_before_reading(tmp_path: Path, mon
     monkeypatch.setattr(reader, "MAX_BYTES", 100)
     with pytest.raises(ReaderError, match="larger than the limit"):
         read_document(write(tmp_path, "groot.txt", b"x" * 101))
+
+
+def test_pipe_is_refused_instead_of_blocking(tmp_path: Path):
+    import os
+
+    fifo = tmp_path / "pijp.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReaderError, match="not a regular file"):
+        read_document(fifo)
