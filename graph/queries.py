@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
@@ -141,7 +141,10 @@ def parse_query_file(text: str, name: str, path: Path | None = None) -> NamedQue
                 fields[key].append(value)
             continue
         rest = line[1:]
-        if key == "example":
+        if key == "param" and params and rest.strip():
+            last = params[-1]
+            params[-1] = replace(last, description=f"{last.description} {rest.strip()}".strip())
+        elif key == "example":
             fields["example"].append(rest)
         elif key in ("title", "question", "note") and rest.strip():
             fields[key].append(rest.strip())

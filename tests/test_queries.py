@@ -171,15 +171,15 @@ def test_empty_value_leaves_a_defaulted_parameter_unbound():
 def test_header_parsing():
     q = parse_query_file(
         "# title: T\n# question: Q one\n#   two\n"
-        '# param: law (literal) default "Wet x" - the law\n'
+        '# param: law (literal) default "Wet x" - the law\n#   or its alias\n'
         "# param: year (year) as ?inYear - a year\n"
         "# example:\n#   a  b\n#   1  2\nSELECT * WHERE { ?s ?p ?o }\n",
         "t",
     )
     assert (q.title, q.question, q.example) == ("T", "Q one two", "a  b\n1  2")
-    assert [(p.name, p.var, p.kind, p.default) for p in q.params] == [
-        ("law", "law", "literal", "Wet x"),
-        ("year", "inYear", "year", None),
+    assert [(p.name, p.var, p.kind, p.default, p.description) for p in q.params] == [
+        ("law", "law", "literal", "Wet x", "the law or its alias"),
+        ("year", "inYear", "year", None, "a year"),
     ]
     assert q.bindings({"year": "2021"})["inYear"] == Literal("2021", datatype=XSD.gYear)
     with pytest.raises(QueryError, match="not a year"):
