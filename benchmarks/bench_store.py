@@ -300,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         print("| query | ms | rows |\n|---|---:|---:|")
         for name, (secs, rows) in _in_child(time_store, args.sample_store).items():
             print(f"| {name} | {secs * 1000:.1f} | {rows} |")
-    for size in map(_size, args.sizes.split(",")):
+    for size in map(_size, filter(None, args.sizes.split(","))):
         tmp = Path(tempfile.mkdtemp(prefix="bench-store-"))
         try:
             nquads = tmp / "graph.nq"
