@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Dataset, Graph, URIRef
 
+from beleidsgraaf.extract.iris import document_iri
 from beleidsgraaf.extract.linking import municipality_slugs
 from beleidsgraaf.extract.metadata import municipality_from_name, year_from_name
 from beleidsgraaf.extract.reader import ReaderError, SourceText, read_document
@@ -20,7 +21,7 @@ from beleidsgraaf.extract.structure import parse_structure
 from beleidsgraaf.extract.taakvelden import TaakveldError, mapping_for, taakveld_triples
 from beleidsgraaf.extract.tree import DocumentTree
 from beleidsgraaf.extract.triples import DocumentMeta, document_graph
-from beleidsgraaf.graph.store import find_by_sha256, opened, replace_graph
+from beleidsgraaf.graph.store import StoreError, find_by_sha256, opened, replace_graph
 
 __all__ = ["BuildResult", "extract", "build", "expand_paths", "SUPPORTED_SUFFIXES"]
 
@@ -40,19 +41,28 @@ class BuildResult:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the supported documents inside given folders (sorted)."""
+    """Files as given, and the supported documents inside given folders (sorted).
+
+    Inside folders, hidden files and folders are passed over (editor lock files, macOS '._'
+    resource forks, a store kept next to the documents); a file named explicitly is kept
+    whatever it is, so that the reader can say what is wrong with it.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(
-                sorted(
-                    f
-                    for f in p.rglob("*")
-                    if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                )
-            )
-        else:
+        if not p.is_dir():
             out.append(p)
+            continue
+        try:
+            found = [
+                f
+                for f in p.rglob("*")
+                if f.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                and f.is_file()
+            ]
+        except OSError as err:
+            raise ReaderError(f"{p}: cannot list the folder ({err.strerror or err})") from None
+        out.extend(sorted(found))
     return out
 
 
@@ -69,14 +79,17 @@ def extract(
     meta: DocumentMeta,
     spacy_model: str | None = None,
     entities: bool = True,
+    n_process: int = 1,
+    tree: DocumentTree | None = None,
 ) -> tuple[Graph, DocumentTree]:
     """The RDF graph of one document (pure: touches no store)."""
-    tree = parse_structure(source.text)
+    if tree is None:
+        tree = parse_structure(source.text)
     annotations = None
     if entities:
         from beleidsgraaf.extract.entities import annotate
 
-        annotations = annotate(source.text, tree, spacy_model=spacy_model)
+        annotations = annotate(source.text, tree, spacy_model=spacy_model, n_process=n_process)
     return document_graph(source, tree, meta, annotations), tree
 
 
@@ -91,41 +104,81 @@ def build(
     allow_unstructured: bool = False,
     on_result: Callable[[BuildResult], None] | None = None,
     taakvelden: str | Path | None = None,
+    n_process: int = 1,
 ) -> list[BuildResult]:
-    """Build each document into its own named graph of the store at `store`."""
+    """Build each document into its own named graph of the store at `store`.
+
+    Documents are done one at a time, each in its own transaction, and nothing of one is kept
+    in memory while the next is read: memory follows the largest document, not their number.
+    An interrupt (Ctrl-C) between or during documents leaves every finished one in the store.
+    """
+    options = _Options(
+        municipality, year, spacy_model, entities, skip_duplicates, allow_unstructured,
+        taakvelden, n_process,
+    )  # fmt: skip
     results: list[BuildResult] = []
     files = expand_paths(paths)
     with opened(store) as ds:
         for path in files:
-            result = BuildResult(path, "failed")
-            try:
-                source = read_document(path)
-                meta = document_meta(source, municipality, year)
-                graph, tree = extract(source, meta, spacy_model, entities)
-                graph += taakveld_triples(graph, mapping_for(path, taakvelden))  # Iv3 task fields
-                previous = find_by_sha256(ds, source.sha256) if skip_duplicates else None
-                if not tree.has_structure and not allow_unstructured:
-                    result.message = (
-                        f"{path.name}: no numbered goals found (is this a policy document with "
-                        "'1. Meer ...' goals?); nothing stored. Use --allow-unstructured to build "
-                        "it anyway, with each paragraph as an activity"
-                    )
-                elif previous is not None and previous != graph.identifier:
-                    result.status = "skipped"
-                    result.message = f"same content as {previous} (sha256 {source.sha256[:12]}…)"
-                else:
-                    result.triples = replace_graph(ds, graph)
-                    result.status, result.graph = "ok", URIRef(str(graph.identifier))
-                    result.warnings = tree.warnings
-                    result.message = (
-                        f"{len(tree.sections)} sections, {len(tree.goals)} goals, "
-                        f"{len(tree.activities)} activities, {result.triples} triples"
-                    )
-                    if not tree.has_structure:
-                        result.message += " (no numbered goals found)"
-            except (ReaderError, TaakveldError) as err:
-                result.message = str(err)
+            result = _build_one(ds, path, options)
             results.append(result)
             if on_result is not None:
                 on_result(result)
     return results
+
+
+@dataclass(frozen=True)
+class _Options:
+    municipality: str | None
+    year: int | None
+    spacy_model: str | None
+    entities: bool
+    skip_duplicates: bool
+    allow_unstructured: bool
+    taakvelden: str | Path | None
+    n_process: int
+
+
+def _build_one(ds: Dataset, path: Path, opt: _Options) -> BuildResult:
+    """Read, extract and store one document; its text and graph are freed on return."""
+    result = BuildResult(path, "failed")
+    try:
+        source = read_document(path)
+        meta = document_meta(source, opt.municipality, opt.year)
+        # cheap checks first: a duplicate or an unstructured text never reaches the NLP step
+        previous = find_by_sha256(ds, source.sha256) if opt.skip_duplicates else None
+        if previous is not None and previous != document_iri(meta.municipality, _stem(source)):
+            result.status = "skipped"
+            result.message = f"same content as {previous} (sha256 {source.sha256[:12]}…)"
+            return result
+        tree = parse_structure(source.text)
+        if not tree.has_structure and not opt.allow_unstructured:
+            result.message = (
+                f"{path.name}: no numbered goals found (is this a policy document with "
+                "'1. Meer ...' goals?); nothing stored. Use --allow-unstructured to build "
+                "it anyway, with each paragraph as an activity"
+            )
+            return result
+        graph, tree = extract(source, meta, opt.spacy_model, opt.entities, opt.n_process, tree)
+        graph += taakveld_triples(graph, mapping_for(path, opt.taakvelden))  # Iv3 task fields
+        del source  # the text lives on in the graph (nif:isString); one copy is enough
+        try:
+            result.triples = replace_graph(ds, graph)
+        except OSError as err:  # disk full, I/O error: the store keeps its previous state
+            raise StoreError(f"cannot write {path.name} to the store: {err}") from None
+    except (ReaderError, TaakveldError) as err:
+        result.message = str(err)
+        return result
+    result.status, result.graph = "ok", URIRef(str(graph.identifier))
+    result.warnings = tree.warnings
+    result.message = (
+        f"{len(tree.sections)} sections, {len(tree.goals)} goals, "
+        f"{len(tree.activities)} activities, {result.triples} triples"
+    )
+    if not tree.has_structure:
+        result.message += " (no numbered goals found)"
+    return result
+
+
+def _stem(source: SourceText) -> str:
+    return source.name.rsplit(".", 1)[0]

@@ -30,6 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_model_option(p)
     p.add_argument("--no-entities", action="store_true", help="structure only, skip the NLP step")
     p.add_argument(
+        "--n-process",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes for the NLP step (spaCy nlp.pipe n_process; default 1)",
+    )
+    p.add_argument(
         "--taakvelden",
         metavar="FILE",
         help="Iv3 task fields per section (CSV section,taakveld or JSON); default: "
@@ -58,6 +65,8 @@ def _report(result: BuildResult) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.year is not None and not 1900 <= args.year <= 2100:
         raise CommandError(f"--year {args.year}: expected a year like 2021")
+    if args.n_process < 1:
+        raise CommandError(f"--n-process {args.n_process}: expected 1 or more")
     files = expand_paths(args.paths)
     if not files:
         raise CommandError("no documents found in the given paths")
@@ -87,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
             allow_unstructured=args.allow_unstructured,
             on_result=done,
             taakvelden=args.taakvelden,
+            n_process=args.n_process,
         )
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "skipped", "failed")}
     console.print(f"{counts['ok']} built, {counts['skipped']} skipped, {counts['failed']} failed")
