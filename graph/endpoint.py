@@ -61,6 +61,7 @@ RESULT_MEDIA = {
     "TSV": "text/tab-separated-values",
 }
 RDF_MEDIA = {v: k for k, v in RDF_TYPES.items()}
+MAX_REQUEST_BYTES = 1024 * 1024  # a query text longer than this is not a query
 FORMAT_PARAM = {  # ?format=... for links typed by hand
     "json": ("JSON", None),
     "xml": ("XML", None),
@@ -356,6 +357,8 @@ class SparqlApp:
         text = None
         if method == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
+            if length > MAX_REQUEST_BYTES:
+                return _error(start_response, 413, "the request is too large for a query")
             body = environ["wsgi.input"].read(length).decode("utf-8") if length else ""
             if content_type == "application/sparql-update":
                 return _error(start_response, 403, "this endpoint is read-only: no updates")
