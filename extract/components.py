@@ -925,9 +925,33 @@ def _model_kind(span: Span) -> str | None:
     return None
 
 
+_PERSON_TITLES = {
+    "wethouder",
+    "burgemeester",
+    "minister",
+    "staatssecretaris",
+    "gedeputeerde",
+    "commissaris",
+    "mevrouw",
+    "meneer",
+    "heer",
+    "dhr",
+    "mevr",
+    "dr",
+    "prof",
+    "ir",
+    "mr",
+    "drs",
+    "ing",
+}
+
+
 def _name_kind(span: Span) -> str | None:
     """A proper name found by its shape: the model's label where it has one, else an
     organisation (what policy texts mostly name)."""
+    before = span.doc[span.start - 1].lower_.rstrip(".") if span.start else ""
+    if span[0].lower_.rstrip(".") in _PERSON_TITLES or before in _PERSON_TITLES:
+        return None
     if _INSTRUMENT_HEAD.match(span[-1].lower_):
         return "Instrument"  # 'Gezond en Actief Leven Akkoord'
     if any(_ORG_HEAD.match(t.lower_) or (t.is_upper and len(t) > 1) for t in span):
@@ -936,7 +960,9 @@ def _name_kind(span: Span) -> str | None:
         if ent.start < span.end and span.start < ent.end:
             if ent.label_ == "LOC" and ent.start <= span.start and ent.end >= span.end:
                 return "Place"
-            if ent.label_ == "PER" and ent.start <= span.start and ent.end >= span.end:
+            if ent.label_ == "PER" and (
+                ent.start <= span.start and ent.end >= span.end or len(ent) >= 2
+            ):
                 return None  # a person's name: policy texts name officials, not partners
     return "Organisation"
 

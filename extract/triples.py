@@ -150,7 +150,10 @@ def document_graph(
         g.add((node, PROV.wasDerivedFrom, _span(g, doc, context, text, act.start, act.end)))
 
     if annotations is not None:
-        nodes = {id(e): _entity(g, e, meta.municipality) for e in annotations.entities}
+        # local names are scoped to their municipality; without one, to this document, so that
+        # two unknown municipalities' 'Sociaal Team Noord' never become one node
+        scope = meta.municipality or f"onbekend {stem}"
+        nodes = {id(e): _entity(g, e, scope) for e in annotations.entities}
         for e in annotations.entities:
             for m in e.mentions:
                 _mention(g, doc, context, text, m, nodes[id(e)])
