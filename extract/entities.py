@@ -284,7 +284,12 @@ def _merge(
                 kind_votes.update(kinds[k])
             names.update(surfaces[k])
         entry = gazetteer.by_id().get(kb_ids[0]) if kb_ids else None
-        if entry is not None:
+        group_id = next((k for k in kb_ids if k.startswith("actorgroup:")), None)
+        if group_id is not None and entry is None:
+            # a kind of actor is the same kind everywhere: one national node, named by the lexicon
+            kind, name, same_as, national = "ActorGroup", group_id.split(":", 1)[1], [], True
+            aliases = set(names)
+        elif entry is not None:
             kind, name, same_as, national = entry.kind, entry.label, list(entry.same_as), True
             aliases = set(names) | set()
         else:
