@@ -86,6 +86,7 @@ class Render:
     png: Path
     requests: list[str]  # http(s)/ws(s)/ftp URLs the page asked for (should be none)
     seconds: float  # wall time of the whole Chromium run
+    errors: list[str]  # uncaught script errors and refused loads from the page's console
 
 
 def page_requests(netlog: Path) -> list[str]:
@@ -124,6 +125,8 @@ def render(
         f"--window-size={size[0]},{size[1]}",
         f"--virtual-time-budget={budget_ms}",
         f"--log-net-log={netlog}",
+        "--enable-logging=stderr",
+        "--v=0",
         page.resolve().as_uri() + (f"#{fragment}" if fragment else ""),
     ]
     started = time.perf_counter()
@@ -131,7 +134,22 @@ def render(
     seconds = time.perf_counter() - started
     if done.returncode != 0 or not png.exists():
         raise AssertionError(f"chromium failed ({done.returncode}): {done.stderr[-2000:]}")
-    return Render(png=png, requests=page_requests(netlog), seconds=seconds)
+    return Render(
+        png=png,
+        requests=page_requests(netlog),
+        seconds=seconds,
+        errors=console_errors(done.stderr),
+    )
+
+
+def console_errors(stderr: str) -> list[str]:
+    """Console lines of the page that say a script failed or a load was refused."""
+    return [
+        line
+        for line in stderr.splitlines()
+        if ":CONSOLE" in line
+        and ("Uncaught" in line or "Content Security Policy" in line or "Refused to" in line)
+    ]
 
 
 def hex_rgb(colour: str) -> tuple[float, float, float]:
@@ -177,6 +195,7 @@ def test_partner_network_draws_offline(chromium, partners_page, tmp_path):
     result = render(chromium, page, tmp_path / "run")
 
     assert result.requests == []
+    assert result.errors == []
     assert coloured_pixels(result.png) > 2000, "the canvas is blank"
     counts = colour_counts(result.png, legend)
     # every kind in the legend was drawn as a node on the canvas (a node is ~25 px wide)
@@ -191,7 +210,7 @@ def test_filter_by_section_from_the_address(chromium, partners_page, tmp_path):
     counts = colour_counts(result.png, legend)
     assert counts["Actor group"] == 0, counts
     assert min(counts["Organisation"], counts["Activity"], counts["Goal"]) > 150, counts
-    assert result.requests == []
+    assert result.requests == [] and result.errors == []
 
 
 def test_the_request_check_can_fail(chromium, tmp_path):
@@ -204,3 +223,18 @@ def test_the_request_check_can_fail(chromium, tmp_path):
     )
     result = render(chromium, page, tmp_path / "run", budget_ms=500)
     assert any("cdnjs.cloudflare.com" in url for url in result.requests)
+
+
+def test_the_console_check_can_fail(chromium, tmp_path):
+    """Control: a script error and a load refused by a Content-Security-Policy are reported."""
+    page = tmp_path / "broken.html"
+    page.write_text(
+        '<html><head><meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        'script-src \'unsafe-inline\'"></head><body><img src="https://example.org/x.png">'
+        "<script>null.x;</script></body></html>",
+        encoding="utf-8",
+    )
+    result = render(chromium, page, tmp_path / "run", budget_ms=500)
+    assert any("Uncaught TypeError" in line for line in result.errors), result.errors
+    assert any("Content Security Policy" in line for line in result.errors), result.errors
+    assert result.requests == []  # the policy stopped the image before it left
