@@ -366,6 +366,14 @@ class _Parser:
 
     def _finish(self) -> None:
         tree = self.tree
+        # Prose paragraphs after a list of goals serve all of them; but where goals and
+        # paragraphs alternate ('Doel 1 ... prose ... Doel 2 ... prose'), each paragraph
+        # serves the goal written right above it.
+        for act in tree.activities:
+            if act.notation is None and act.section is not None and len(act.goals) > 1:
+                later = [g for g in tree.goals if g.section is act.section and g.start > act.start]
+                if later:
+                    act.goals = [max(act.goals, key=lambda g: g.start)]
         if not tree.sections and not tree.goals:
             self.section = None
             for ln in self.preamble:
