@@ -369,11 +369,15 @@ class _Parser:
         # Prose paragraphs after a list of goals serve all of them; but where goals and
         # paragraphs alternate ('Doel 1 ... prose ... Doel 2 ... prose'), each paragraph
         # serves the goal written right above it.
+        alternating = {
+            id(a.section)
+            for a in tree.activities
+            if a.notation is None
+            and any(g.section is a.section and g.start > a.start for g in tree.goals)
+        }
         for act in tree.activities:
-            if act.notation is None and act.section is not None and len(act.goals) > 1:
-                later = [g for g in tree.goals if g.section is act.section and g.start > act.start]
-                if later:
-                    act.goals = [max(act.goals, key=lambda g: g.start)]
+            if act.notation is None and id(act.section) in alternating and len(act.goals) > 1:
+                act.goals = [max(act.goals, key=lambda g: g.start)]
         if not tree.sections and not tree.goals:
             self.section = None
             for ln in self.preamble:
