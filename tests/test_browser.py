@@ -152,6 +152,25 @@ def console_errors(stderr: str) -> list[str]:
     ]
 
 
+def dump_dom(
+    chromium: str, page: Path, work: Path, fragment: str = "", budget_ms: int = 4000
+) -> str:
+    """The page's DOM after `budget_ms` of virtual time, as Chromium serialises it."""
+    work.mkdir(parents=True, exist_ok=True)
+    command = [
+        chromium,
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={work / 'profile'}",
+        f"--virtual-time-budget={budget_ms}",
+        "--dump-dom",
+        page.resolve().as_uri() + (f"#{fragment}" if fragment else ""),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    if done.returncode != 0 or "<body" not in done.stdout:
+        raise AssertionError(f"chromium failed ({done.returncode}): {done.stderr[-2000:]}")
+    return done.stdout
+
+
 def hex_rgb(colour: str) -> tuple[float, float, float]:
     c = colour.lstrip("#")
     return tuple(int(c[i : i + 2], 16) / 255 for i in (0, 2, 4))
@@ -211,6 +230,23 @@ def test_filter_by_section_from_the_address(chromium, partners_page, tmp_path):
     assert counts["Actor group"] == 0, counts
     assert min(counts["Organisation"], counts["Activity"], counts["Goal"]) > 150, counts
     assert result.requests == [] and result.errors == []
+
+
+def test_details_panel_shows_names_links_and_sentences(chromium, partners_page, tmp_path):
+    """#node=IRI selects a node once the layout settles; its details are built in the DOM."""
+    from urllib.parse import quote
+
+    from test_network import GGD, GGD_WD, SENTENCE_A1
+
+    page, _ = partners_page
+    dom = dump_dom(chromium, page, tmp_path / "dom", fragment=f"node={quote(str(GGD), safe='')}")
+    assert 'data-stabilised="true"' in dom
+    details = dom[dom.index('id="details"') :]
+    details = details[: details.index("</div>\n")] if "</div>\n" in details else details
+    assert "GGD regio Utrecht" in details and "Also: GGD" in details
+    assert f'href="{GGD_WD}"' in details and "Wikidata Q2320640" in details
+    assert SENTENCE_A1 in details
+    assert "Degree 2" in details
 
 
 def test_the_request_check_can_fail(chromium, tmp_path):
