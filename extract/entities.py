@@ -19,11 +19,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
+import srsly
 from spacy.language import Language
 
 from . import gazetteer
 from .annotations import RELATION_FOR_KIND, Annotations, Entity, Mention, Relation
-from .components import ENTITIES_KEY, assemble
+from .components import ENTITIES_KEY, PATTERNS_DIR, assemble
 from .language import load_nlp
 from .tree import DocumentTree, normalise_space
 
@@ -123,12 +124,48 @@ def annotate(
     entities = _merge(raw, pairs)
     _find_more_mentions(text, blocks, sentences, entities)
     relations = [
-        Relation(m.activity_key, RELATION_FOR_KIND[e.kind], e, m)
+        Relation(m.activity_key, RELATION_FOR_KIND[e.kind], e, m, _role(text, m))
         for e in entities
         for m in e.mentions
         if m.activity_key is not None
     ]
     return Annotations(entities, relations)
+
+
+@lru_cache(maxsize=1)
+def _role_cues() -> list[tuple[re.Pattern, str, str]]:
+    rows = srsly.read_jsonl(PATTERNS_DIR / "roles.jsonl")
+    return [
+        (
+            re.compile(rf"\b{re.escape(r['cue'])}\b", re.IGNORECASE),
+            r["role"],
+            r.get("position", "before"),
+        )
+        for r in rows
+    ]
+
+
+_ROLE_REACH = 50  # characters between a cue phrase and the name it gives a role
+
+
+def _role(text: str, mention: Mention) -> str | None:
+    """The role the sentence gives a party: a cue phrase shortly before the name ('in
+    samenwerking met X' -> partner) or, for a few, right after it ('X heeft de opdracht')."""
+    if mention.activity_key is None:
+        return None
+    before = text[mention.sentence_start : mention.start]
+    after = text[mention.end : mention.sentence_end].lstrip()
+    best: tuple[int, str] | None = None
+    for pattern, role, position in _role_cues():
+        if position == "after":
+            if pattern.match(after):
+                return role
+            continue
+        for match in pattern.finditer(before):
+            distance = len(before) - match.end()
+            if distance <= _ROLE_REACH and (best is None or distance < best[0]):
+                best = (distance, role)
+    return best[1] if best else None
 
 
 def _find_more_mentions(

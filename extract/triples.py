@@ -160,6 +160,14 @@ def document_graph(
         for rel in annotations.relations:
             subject = item_iri(doc, rel.activity_key)
             g.add((subject, getattr(BG, rel.predicate), nodes[id(rel.entity)]))
+            if rel.role:
+                g.add(
+                    (
+                        mention_iri(doc, rel.mention.start, rel.mention.end),
+                        BG.role,
+                        Literal(rel.role, lang="nl"),
+                    )
+                )
     for triple in municipality_triples(doc, meta.municipality) + entity_links(g):
         g.add(triple)  # national identifiers: TOOI, BWB, Wikidata (extract/linking.py)
     return g

@@ -31,11 +31,15 @@ def find(ann: Annotations, kind: str, surface: str) -> Entity:
     for e in ann.entities:
         if e.kind == kind and surface in labels(e):
             return e
-    raise AssertionError(f"no {kind} named {surface!r} in {[(e.kind, e.name) for e in ann.entities]}")
+    raise AssertionError(
+        f"no {kind} named {surface!r} in {[(e.kind, e.name) for e in ann.entities]}"
+    )
 
 
 def test_law_name_stops_where_the_sentence_goes_on():
-    _, ann = run("Uitvoering van de taken in de Wet verplichte GGZ en afstemming daarover met partners.")
+    _, ann = run(
+        "Uitvoering van de taken in de Wet verplichte GGZ en afstemming daarover met partners."
+    )
     law = find(ann, "Law", "Wet verplichte GGZ")
     assert str(BWB["BWBR0040635"]) in law.same_as
     assert not any("afstemming" in label for e in ann.entities for label in labels(e))
@@ -54,12 +58,16 @@ def test_lower_case_wet_with_a_name_is_the_law_but_de_wet_alone_is_not():
 
 
 def test_wet_with_its_full_name_including_en():
-    _, ann = run("We geven uitvoering aan de verbeterde Wet meldcode huiselijk geweld en kindermishandeling.")
+    _, ann = run(
+        "We geven uitvoering aan de verbeterde Wet meldcode huiselijk geweld en kindermishandeling."
+    )
     find(ann, "Law", "Wet meldcode huiselijk geweld en kindermishandeling")
 
 
 def test_compound_wet_words_and_abbreviations_inside_compounds():
-    _, ann = run("Bij de invoering van de omgevingswet werken we met partners uit het GGZ- en Wmo-domein.")
+    _, ann = run(
+        "Bij de invoering van de omgevingswet werken we met partners uit het GGZ- en Wmo-domein."
+    )
     find(ann, "Law", "omgevingswet")
     assert str(BWB["BWBR0035362"]) in find(ann, "Law", "Wmo").same_as
 
@@ -89,7 +97,9 @@ def test_acronym_of_a_name_elsewhere_in_the_document_is_an_alias():
 
 
 def test_spelling_variants_that_differ_in_case_merge():
-    _, ann = run("Wijkkracht012 organiseert activiteiten. Bij WijkKracht012 melden zich vrijwilligers.")
+    _, ann = run(
+        "Wijkkracht012 organiseert activiteiten. Bij WijkKracht012 melden zich vrijwilligers."
+    )
     org = find(ann, "Organisation", "Wijkkracht012")
     assert labels(org) == {"Wijkkracht012", "WijkKracht012"}
 
@@ -104,7 +114,9 @@ def test_named_organisations_by_their_kind_word():
 
 
 def test_people_are_not_partners():
-    _, ann = run("Wethouder Jan de Vries opende samen met Stichting Kleurrijk Dorp het nieuwe buurthuis.")
+    _, ann = run(
+        "Wethouder Jan de Vries opende samen met Stichting Kleurrijk Dorp het nieuwe buurthuis."
+    )
     assert not any("Vries" in e.name for e in ann.entities)
     find(ann, "Organisation", "Stichting Kleurrijk Dorp")
 
@@ -112,7 +124,9 @@ def test_people_are_not_partners():
 def test_kinds_of_actors_are_actor_groups():
     _, ann = run("Het jongerenwerk werkt nauw samen met huisartsen, scholen en de politie.")
     groups = named(ann, "ActorGroup")
-    assert {"huisartsen", "scholen", "politie"} <= {label for e in groups.values() for label in labels(e)}
+    assert {"huisartsen", "scholen", "politie"} <= {
+        label for e in groups.values() for label in labels(e)
+    }
     assert not named(ann, "Organisation")
 
 
@@ -123,7 +137,9 @@ def test_neighbourhoods_after_wijk_are_places():
 
 
 def test_quoted_programme_and_website_are_instruments():
-    _, ann = run("Met het programma ‘Samen Thuis’ en de website www.hulpwijzer-beekdal.nl bereiken we ouderen.")
+    _, ann = run(
+        "Met het programma ‘Samen Thuis’ en de website www.hulpwijzer-beekdal.nl bereiken we ouderen."
+    )
     find(ann, "Instrument", "Samen Thuis")
     find(ann, "Instrument", "www.hulpwijzer-beekdal.nl")
 
@@ -162,3 +178,13 @@ def test_unknown_spacy_model_is_a_clear_error(model):
     text = "1. Meer hulp.\n\n1.1 Tekst.\n"
     with pytest.raises(ModelNotFoundError):
         annotate(text, parse_structure(text), spacy_model=model)
+
+
+def test_cue_phrases_give_roles_to_the_parties_they_introduce():
+    _, ann = run(
+        "Stichting Dorpskracht heeft de opdracht om vrijwilligers te werven. Dit doen we in "
+        "samenwerking met Woonstichting Lindelaan."
+    )
+    roles = {r.entity.name: r.role for r in ann.relations}
+    assert roles["Stichting Dorpskracht"] == "opdrachtnemer"
+    assert roles["Woonstichting Lindelaan"] == "partner"
