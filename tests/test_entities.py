@@ -7,10 +7,10 @@ model and the generic rules, national laws and bodies by the gazetteer.
 from __future__ import annotations
 
 import pytest
-
 from beleidsgraaf.extract.annotations import Annotations, Entity
 from beleidsgraaf.extract.entities import annotate
 from beleidsgraaf.extract.structure import parse_structure
+
 from beleidsgraaf.namespaces import BWB
 
 
