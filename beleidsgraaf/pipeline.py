@@ -21,7 +21,13 @@ from beleidsgraaf.extract.structure import parse_structure
 from beleidsgraaf.extract.taakvelden import TaakveldError, mapping_for, taakveld_triples
 from beleidsgraaf.extract.tree import DocumentTree
 from beleidsgraaf.extract.triples import DocumentMeta, document_graph
-from beleidsgraaf.graph.store import StoreError, find_by_sha256, opened, replace_graph
+from beleidsgraaf.graph.store import (
+    StoreError,
+    find_by_sha256,
+    opened,
+    raw_store,
+    replace_graph,
+)
 
 __all__ = ["BuildResult", "extract", "build", "expand_paths", "SUPPORTED_SUFFIXES"]
 
@@ -164,6 +170,9 @@ def _build_one(ds: Dataset, path: Path, opt: _Options) -> BuildResult:
         del source  # the text lives on in the graph (nif:isString); one copy is enough
         try:
             result.triples = replace_graph(ds, graph)
+            # flush RocksDB's write buffers to disk: otherwise they grow with every document
+            # (about 4 MB per sample-sized one) and a long build's memory follows the store size
+            raw_store(ds).flush()
         except OSError as err:  # disk full, I/O error: the store keeps its previous state
             raise StoreError(f"cannot write {path.name} to the store: {err}") from None
     except (ReaderError, TaakveldError) as err:
