@@ -150,6 +150,7 @@ def _build_one(ds: Dataset, path: Path, opt: _Options) -> BuildResult:
     result = BuildResult(path, "failed")
     try:
         source = read_document(path)
+        _check_storable(source)
         meta = document_meta(source, opt.municipality, opt.year)
         # cheap checks first: a duplicate or an unstructured text never reaches the NLP step
         previous = find_by_sha256(ds, source.sha256) if opt.skip_duplicates else None
@@ -187,6 +188,24 @@ def _build_one(ds: Dataset, path: Path, opt: _Options) -> BuildResult:
     if not tree.has_structure:
         result.message += " (no numbered goals found)"
     return result
+
+
+STORE_VALUE_LIMIT = 16 * 1024 * 1024 - 4096
+"""Bytes one RDF value may take in the store's N-Triples loader (Oxigraph: 16 MiB per token).
+
+The whole text of a document is one value (its nif:isString), so a longer text cannot be stored;
+say so before spending minutes on it, instead of failing in the loader."""
+
+
+def _check_storable(source: SourceText) -> None:
+    text = source.text
+    size = len(text.encode("utf-8")) + sum(text.count(ch) for ch in '\n\r"\\')  # + escapes
+    if size > STORE_VALUE_LIMIT:
+        raise ReaderError(
+            f"{source.name}: the text is {size / 2**20:.0f} MiB; the store keeps a document's "
+            f"whole text as one value of at most {STORE_VALUE_LIMIT / 2**20:.0f} MiB. Split it "
+            "into parts (e.g. one file per programme) and build those"
+        )
 
 
 def _stem(source: SourceText) -> str:
