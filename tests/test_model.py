@@ -236,12 +236,13 @@ def test_sentence_component_registered_for_spacy_load():
 
 def test_convert_conll2002_and_conllu(tmp_path, convert_module):
     from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
 
     ner_src = tmp_path / "tiny.conll"
     ner_src.write_text(CONLL2002_FIXTURE, encoding="utf-8")
     n = convert_module.convert(ner_src, tmp_path / "ner.spacy", "ner", n_sents=5)
     assert n == 4
-    docs = list(DocBin().from_disk(tmp_path / "ner.spacy").get_docs(spacy.blank("nl").vocab))
+    docs = list(DocBin().from_disk(tmp_path / "ner.spacy").get_docs(Vocab()))
     assert sum(len(list(d.sents)) for d in docs) == 20
     ents = [(e.text, e.label_) for e in docs[0].ents]
     assert ("Jan de Vries", "PER") in ents and ("GGZ Centraal", "ORG") in ents
@@ -249,7 +250,7 @@ def test_convert_conll2002_and_conllu(tmp_path, convert_module):
     ud_src = tmp_path / "tiny.conllu"
     ud_src.write_text(CONLLU_FIXTURE, encoding="utf-8")
     convert_module.convert(ud_src, tmp_path / "ud.spacy", "ud", n_sents=10)
-    (doc,) = DocBin().from_disk(tmp_path / "ud.spacy").get_docs(spacy.blank("nl").vocab)
+    (doc,) = DocBin().from_disk(tmp_path / "ud.spacy").get_docs(Vocab())
     assert doc[1].lemma_ == "kloosterorde"  # UD compound underscore stripped
     assert doc[2].lemma_ == "meedoen"
     assert doc[6].pos_ == "CCONJ"  # UD v1 CONJ mapped to v2
