@@ -38,8 +38,9 @@ _KIND_RANK = {"Law": 0, "Organisation": 1, "Instrument": 2, "Place": 3, "ActorGr
 
 @lru_cache(maxsize=4)
 def pipeline(spacy_model: str | None = None) -> Language:
-    """The trained (or user-chosen) pipeline with the rule components added; once per process."""
-    nlp = load_nlp(spacy_model)
+    """The trained (or user-chosen) pipeline with the rule components added; once per process
+    (a private copy: the shared one from load_nlp stays as it was loaded)."""
+    nlp = load_nlp(spacy_model, fresh=True)
     for name in _UNUSED_PIPES:
         if name in nlp.pipe_names:
             nlp.disable_pipe(name)  # sentences come from bg_sentence_breaks; lemmas are unused

@@ -265,15 +265,16 @@ def _load_cached(key: str) -> Language:
         ) from exc
 
 
-def load_nlp(name_or_path: str | Path | None = None) -> Language:
+def load_nlp(name_or_path: str | Path | None = None, fresh: bool = False) -> Language:
     """Load a spaCy pipeline once per process (cached per name/path).
 
     ``None`` loads the shipped project model ``extract/model/nl_beleidsgraaf``. A package
     name (``"nl_core_news_sm"``) or a folder path also works. Raises
-    :class:`ModelNotFoundError` when the pipeline cannot be found or loaded.
+    :class:`ModelNotFoundError` when the pipeline cannot be found or loaded. ``fresh=True``
+    loads a private copy that the caller may change (add or disable components).
     """
     key = str(DEFAULT_MODEL_PATH if name_or_path is None else name_or_path)
-    return _load_cached(key)
+    return _load_cached.__wrapped__(key) if fresh else _load_cached(key)
 
 
 load_nlp.cache_clear = _load_cached.cache_clear  # type: ignore[attr-defined]
