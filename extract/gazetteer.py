@@ -7,12 +7,12 @@ the model and the generic rules in extract/patterns/ must find them.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 from beleidsgraaf.namespaces import BWB, TOOI, WD
+
+from .linking import gemeenten, provincies, read_table
 
 __all__ = ["GazetteerEntry", "entries", "by_id", "span_ruler_patterns"]
 
@@ -26,17 +26,6 @@ class GazetteerEntry:
     same_as: tuple[str, ...] = field(default=())
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    try:
-        text = resources.files("beleidsgraaf.ontology").joinpath(name).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    return [
-        {k: (v or "").strip() for k, v in row.items() if k}
-        for row in csv.DictReader(text.splitlines())
-    ]
-
-
 def _aliases(value: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in value.split("|") if a.strip())
 
@@ -44,7 +33,7 @@ def _aliases(value: str) -> tuple[str, ...]:
 @lru_cache(maxsize=1)
 def entries() -> tuple[GazetteerEntry, ...]:
     out: list[GazetteerEntry] = []
-    for row in _rows("laws.csv"):
+    for row in read_table("laws.csv"):
         bwb = row.get("bwb_id", "")
         same = [str(BWB[bwb])] if bwb else []
         if row.get("wikidata_id"):
@@ -55,7 +44,7 @@ def entries() -> tuple[GazetteerEntry, ...]:
                 f"law:{key}", "Law", row["label"], _aliases(row.get("aliases", "")), tuple(same)
             )
         )
-    for row in _rows("organisations.csv"):
+    for row in read_table("organisations.csv"):
         same = [str(WD[row["wikidata_id"]])] if row.get("wikidata_id") else []
         if row.get("other_id", "").startswith("http"):
             same.append(row["other_id"])
@@ -69,13 +58,11 @@ def entries() -> tuple[GazetteerEntry, ...]:
                 tuple(same),
             )
         )
-    for name, kind in (("gemeenten.csv", "gemeente"), ("provincies.csv", "provincie")):
-        for row in _rows(name):
-            code = row.get("code", "")
-            if not code or not row.get("name"):
-                continue
-            same = (str(TOOI[f"{kind}/{code}"]),)
-            out.append(GazetteerEntry(f"place:{code}", "Place", row["name"], (), same))
+    for table, kind in ((gemeenten(), "gemeente"), (provincies(), "provincie")):
+        for code, name in table.items():
+            out.append(
+                GazetteerEntry(f"place:{code}", "Place", name, (), (str(TOOI[f"{kind}/{code}"]),))
+            )
     return tuple(out)
 
 
