@@ -17,6 +17,7 @@ hold the store open read-only:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import multiprocessing as mp
@@ -379,7 +380,10 @@ class SparqlApp:
             if len(values) > 1:
                 return _error(start_response, 400, "give exactly one query parameter")
             text = values[0]
-        _check_read_only(text)
+        verdict = _verdict(text)
+        if verdict is not None:
+            kind, message = verdict
+            raise (_ReadOnly if kind == "read-only" else QueryError)(message)
         results_fmt, rdf_fmt = negotiate(
             environ.get("HTTP_ACCEPT", ""), (params.get("format") or [None])[0]
         )
@@ -422,6 +426,19 @@ class SparqlApp:
         )
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [page]
+
+
+@functools.lru_cache(maxsize=512)
+def _verdict(text: str) -> tuple[str, str] | None:
+    """None for a query that may run, else (kind, message); cached, because parsing with
+    rdflib's grammar costs more than running most queries, and clients repeat queries."""
+    try:
+        _check_read_only(text)
+    except _ReadOnly as err:
+        return "read-only", str(err)
+    except QueryError as err:
+        return "malformed", str(err)
+    return None
 
 
 def _check_read_only(text: str) -> None:
