@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_suffix_regex
@@ -142,25 +143,18 @@ def customize_tokenizer(nlp: Language) -> Language:
 
 _FINAL_PUNCT = {".", "!", "?", "…"}
 _CLOSING = {'"', "'", "”", "’", ")", "]", "»"}
+_OPENING = {'"', "“", "‘", "'", "(", "„", "«"}
 
 
-def _line_end_char(doc: Doc, i: int) -> str:
-    """Last non-space character before whitespace token ``i``."""
-    j = i - 1
-    while j >= 0 and doc[j].is_space:
-        j -= 1
-    return doc[j].text[-1] if j >= 0 else ""
-
-
-def _is_list_marker(doc: Doc, j: int) -> bool:
-    """``1.`` / ``a.`` at the start of a line or text: a list number, not the end of a sentence."""
-    if doc[j].text != "." or j == 0:
+def _is_list_marker(words: list[str], spaces: list[bool], trailing: list[str], j: int) -> bool:
+    """``1.`` / ``a.`` at the start of a line or text: a list number, not a sentence end."""
+    if words[j] != "." or j == 0:
         return False
-    num = doc[j - 1]
-    if not (num.is_digit or (len(num.text) == 1 and num.text.isalpha())) or len(num.text) > 3:
+    num = words[j - 1]
+    if len(num) > 3 or not (num.isdigit() or (len(num) == 1 and num.isalpha())):
         return False
     k = j - 2
-    return k < 0 or doc[k].is_space or "\n" in doc[k].whitespace_
+    return k < 0 or spaces[k] or "\n" in trailing[k]
 
 
 @Language.component("bg_sentence_breaks")
@@ -170,44 +164,47 @@ def bg_sentence_breaks(doc: Doc) -> Doc:
     * after a blank line, and after a line break that does not continue a sentence
       (headings without a full stop, list items);
     * after sentence-final punctuation (``. ! ?``) that is followed by a capitalised word,
-      a number or a quote/bracket.
+      a number or a quote/bracket (not after a list number such as ``1.`` at a line start).
 
-    Every token gets ``is_sent_start`` True or False, so ``doc.sents`` follows these rules
-    alone (the shipped pipeline has no parser; a parser placed after this component would
-    respect the boundaries and could not add others).
+    Every token gets ``is_sent_start`` True or False (set in one ``from_array`` call), so
+    ``doc.sents`` follows these rules alone; a parser placed after this component would
+    respect the boundaries.
     """
     n = len(doc)
     if n == 0:
         return doc
-    doc[0].is_sent_start = True
-    for tok in doc[1:]:
-        tok.is_sent_start = False
+    starts = numpy.full((n, 1), -1, dtype="int64")  # -1: not a sentence start
+    starts[0, 0] = 1
+    words = [t.text for t in doc]
+    spaces = [t.is_space for t in doc]
+    trailing = [t.whitespace_ for t in doc]
     for i in range(1, n):
-        tok = doc[i]
-        prev = doc[i - 1]
-        if tok.is_space:
+        if spaces[i]:
             continue
-        if prev.is_space or prev.whitespace_ == "\n" or "\n" in prev.whitespace_:
-            ws = prev.text if prev.is_space else prev.whitespace_
-            if "\n" in ws:
-                blank = ws.count("\n") >= 2
-                end = _line_end_char(doc, i - 1) if prev.is_space else prev.text[-1]
-                continues = tok.text[:1].islower() and end not in _FINAL_PUNCT
-                if blank or not continues:
-                    tok.is_sent_start = True
-                continue
-        # sentence-final punctuation (possibly followed by a closing quote/bracket)
-        j = i - 1
-        while j > 0 and (doc[j].text in _CLOSING or doc[j].is_space):
+        text = words[i]
+        prev = i - 1
+        if spaces[prev] and "\n" in words[prev]:
+            ws = words[prev]
+            j = prev
+            while j >= 0 and spaces[j]:
+                j -= 1
+            end = words[j][-1] if j >= 0 else ""
+            continues = text[:1].islower() and end not in _FINAL_PUNCT
+            if ws.count("\n") >= 2 or not continues:
+                starts[i, 0] = 1
+            continue
+        # sentence-final punctuation, possibly followed by closing quotes/brackets/spaces
+        j = prev
+        while j > 0 and (words[j] in _CLOSING or spaces[j]):
             j -= 1
-        if doc[j].text in _FINAL_PUNCT and j < i and not doc[j].is_space:
-            if _is_list_marker(doc, j):
-                tok.is_sent_start = False  # "1. Meer mensen ..." is one sentence
-                continue
-            first = tok.text[:1]
-            if first.isupper() or first.isdigit() or tok.text in {'"', "“", "‘", "'", "("}:
-                if tok.text not in _CLOSING:
-                    tok.is_sent_start = True
+        if words[j] not in _FINAL_PUNCT or spaces[j] or text in _CLOSING:
+            continue
+        if _is_list_marker(words, spaces, trailing, j):
+            continue  # "1. Meer mensen ..." is one sentence
+        first = text[:1]
+        if first.isupper() or first.isdigit() or text in _OPENING:
+            starts[i, 0] = 1
+    doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
 
 
