@@ -43,10 +43,13 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     nlp(text)  # warm-up
     n_tokens = 0
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for _ in range(args.repeat):
         n_tokens += len(nlp(text))
     dt = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     wps = n_tokens / dt
+    cpu_wps = n_tokens / cpu
 
     t0 = time.perf_counter()
     n_tok_only = sum(len(nlp.make_doc(text)) for _ in range(args.repeat))
@@ -56,10 +59,11 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"import time:       {t_import:.2f} s")
     print(f"load time:         {load_s:.2f} s")
     print(f"text:              {Path(args.text).name} ({len(nlp.make_doc(text))} tokens)")
-    print(f"full pipeline:     {wps:,.0f} tokens/s (1 thread, {args.repeat} passes)")
+    print(f"full pipeline:     {wps:,.0f} tokens/s (1 thread, {args.repeat} passes, wall clock)")
+    print(f"full pipeline:     {cpu_wps:,.0f} tokens/s of CPU time (less sensitive to other load)")
     print(f"tokenizer only:    {tok_wps:,.0f} tokens/s")
     print(f"target >= 10,000 tokens/s: {'OK' if wps >= 10_000 else 'BELOW TARGET'}")
-    return {"load_s": load_s, "tokens_per_s": wps}
+    return {"load_s": load_s, "tokens_per_s": wps, "tokens_per_cpu_s": cpu_wps}
 
 
 if __name__ == "__main__":
