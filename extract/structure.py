@@ -138,7 +138,8 @@ def _mark_children(lines: list[_Line]) -> None:
     numbered = [ln for ln in lines if ln.kind == "numbered" and not ln.kw]
     for i, ln in enumerate(numbered):
         prefix = ln.num + "."
-        for later in numbered[i + 1 :]:
+        for j in range(i + 1, len(numbered)):  # not numbered[i + 1 :]: that copies, O(n^2)
+            later = numbered[j]
             if later.num.startswith(prefix):
                 ln.has_children = True
                 break
@@ -173,21 +174,27 @@ class _Parser:
         self.prev_line_end_terminal = True
         self.preamble: list[_Line] = []
         self._keys: set[str] = set()
+        self._next: dict[str, int] = {}
+        # per-section indexes, so that each line costs O(items of its section), not O(document)
+        self._goals: dict[int, list[Goal]] = {}
+        self._acts: dict[int, list[Activity]] = {}
+        self._latest: dict[str, Section] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def _unique(self, key: str) -> str:
-        candidate, n = key, 1
+        candidate, n = key, self._next.get(key, 1)
         while candidate in self._keys:
             n += 1
             candidate = f"{key}-{n}"
         self._keys.add(candidate)
+        self._next[key] = n
         return candidate
 
     def _section_goals(self) -> list[Goal]:
-        return [g for g in self.tree.goals if g.section is self.section]
+        return list(self._goals.get(id(self.section), ()))  # a copy: activities keep theirs
 
     def _section_activities(self) -> list[Activity]:
-        return [a for a in self.tree.activities if a.section is self.section]
+        return list(self._acts.get(id(self.section), ()))
 
     def _open_sections(self) -> list[Section]:
         chain, s = [], self.section
@@ -231,10 +238,11 @@ class _Parser:
     def _heading(self, ln: _Line) -> None:
         title = ln.rest.rstrip(" :")
         parent: Section | None = None
-        for s in reversed(self.tree.sections):
-            if ln.num.startswith(s.notation + "."):
-                if parent is None or s.depth > parent.depth:
-                    parent = s
+        parts = ln.num.split(".")
+        for k in range(len(parts) - 1, 0, -1):
+            parent = self._latest.get(".".join(parts[:k]))
+            if parent is not None:
+                break
         if parent is None and self.section is not None and not self._expected_heading(ln.num):
             # A number that fits nowhere ("1.1.5." among 2.1.x) is a typo: keep it as written,
             # place it beside the heading before it, and say so.
@@ -247,6 +255,7 @@ class _Parser:
         section = Section(ln.num, title, ln.start, ln.end, parent)
         section.key = self._unique("s/" + ln.num)
         self.tree.sections.append(section)
+        self._latest[section.notation] = section
         self.section, self.goal, self.goal_open, self.activity = section, None, False, None
 
     def _goal(self, ln: _Line) -> None:
@@ -258,6 +267,7 @@ class _Parser:
         goal = Goal(ln.num, ln.rest, start, ln.end if ln.rest else start, self.section)
         goal.key = self._unique(f"g/{self.section.key if self.section else ''}/{ln.num}")
         self.tree.goals.append(goal)
+        self._goals.setdefault(id(self.section), []).append(goal)
         self.goal, self.activity = goal, None
         self.goal_open = bool(ln.rest) and not ln.rest.endswith(_TERMINAL)
 
@@ -273,6 +283,7 @@ class _Parser:
             notation_key = notation
         activity.key = self._unique(f"a/{sec}/{notation_key}")
         self.tree.activities.append(activity)
+        self._acts.setdefault(id(self.section), []).append(activity)
         self.activity, self.goal_open = activity, False
 
     def _extend(self, item: Goal | Activity, ln: _Line) -> None:
@@ -373,7 +384,7 @@ class _Parser:
             id(a.section)
             for a in tree.activities
             if a.notation is None
-            and any(g.section is a.section and g.start > a.start for g in tree.goals)
+            and any(g.start > a.start for g in self._goals.get(id(a.section), ()))
         }
         for act in tree.activities:
             if act.notation is None and id(act.section) in alternating and len(act.goals) > 1:
