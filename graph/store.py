@@ -31,6 +31,7 @@ __all__ = [
 ]
 
 _TMP_GRAPH = "urn:beleidsgraaf:tmp:"
+_BIG_LITERAL = 4 * 1024 * 1024  # characters; Oxigraph's parser stops at 16 MiB per value
 
 
 class StoreError(RuntimeError):
@@ -102,8 +103,22 @@ def replace_graph(dataset: Dataset, graph: Graph) -> int:
     store = raw_store(dataset)
     name = URIRef(str(graph.identifier))
     tmp = ox.NamedNode(f"{_TMP_GRAPH}{uuid.uuid4()}")
-    data = graph.serialize(format="nt", encoding="utf-8")
+    # Oxigraph's parser takes no single value over 16 MiB; a long document's full text
+    # (nif:isString) is such a value, so large literals go in directly, the rest is parsed.
+    big = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and len(o) > _BIG_LITERAL]
+    rest = Graph()
+    for triple in graph:
+        if triple not in big:
+            rest.add(triple)
+    data = rest.serialize(format="nt", encoding="utf-8")
     store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=tmp)
+    for s, p, o in big:
+        literal = (
+            ox.Literal(str(o), language=o.language)
+            if o.language
+            else ox.Literal(str(o), datatype=ox.NamedNode(str(o.datatype)) if o.datatype else None)
+        )
+        store.add(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), literal, tmp))
     # One update request is one transaction in Oxigraph: drop + move happen together.
     store.update(f"DROP SILENT GRAPH <{name}> ; MOVE SILENT <{tmp.value}> TO <{name}>")
     return len(graph)

@@ -1,0 +1,18 @@
+"""A document text longer than what Oxigraph's parser takes in one value still goes in whole."""
+
+from rdflib import Graph, Literal, URIRef
+
+from beleidsgraaf.graph.store import opened, replace_graph
+
+
+def test_a_value_over_16_mib_is_stored_whole(tmp_path):
+    doc = URIRef("https://example.org/id/x/doc")
+    g = Graph(identifier=doc)
+    text = "Meer inwoners doen mee. " * 800_000  # ~19 MB
+    g.add((URIRef(f"{doc}#context"), URIRef("https://example.org/isString"), Literal(text)))
+    g.add((doc, URIRef("https://example.org/title"), Literal("Begroting", lang="nl")))
+    with opened(tmp_path / "store") as ds:
+        assert replace_graph(ds, g) == 2
+    with opened(tmp_path / "store", read_only=True) as ds:
+        values = {str(row[0]) for row in ds.query("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    assert values == {text, "Begroting"}
