@@ -49,6 +49,13 @@ def default_store_path() -> Path:
 
 
 def _open_ox(path: Path, read_only: bool) -> ox.Store:
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} is a file, not a store folder")
+    if not read_only and path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").exists():
+        raise StoreError(
+            f"{path} is a folder with other files in it, not a beleidsgraaf store; "
+            "give --store an empty or new folder"
+        )
     try:
         if read_only:
             if not path.exists():
