@@ -191,10 +191,11 @@ def _build_one(ds: Dataset, path: Path, opt: _Options) -> BuildResult:
 
 
 STORE_VALUE_LIMIT = 16 * 1024 * 1024 - 4096
-"""Bytes one RDF value may take in the store's N-Triples loader (Oxigraph: 16 MiB per token).
+"""Largest document text (bytes) that is built in one piece.
 
-The whole text of a document is one value (its nif:isString), so a longer text cannot be stored;
-say so before spending minutes on it, instead of failing in the loader."""
+A document's graph is made in memory before it is stored in one transaction (so that a failed
+build never leaves half a document); that costs about 60 times the text's size, so a 50 MB
+text would need some 3 GB. Above this size, say so before spending minutes on it."""
 
 
 def _check_storable(source: SourceText) -> None:
@@ -202,9 +203,9 @@ def _check_storable(source: SourceText) -> None:
     size = len(text.encode("utf-8")) + sum(text.count(ch) for ch in '\n\r"\\')  # + escapes
     if size > STORE_VALUE_LIMIT:
         raise ReaderError(
-            f"{source.name}: the text is {size / 2**20:.0f} MiB; the store keeps a document's "
-            f"whole text as one value of at most {STORE_VALUE_LIMIT / 2**20:.0f} MiB. Split it "
-            "into parts (e.g. one file per programme) and build those"
+            f"{source.name}: the text is {size / 2**20:.0f} MiB; documents up to "
+            f"{STORE_VALUE_LIMIT / 2**20:.0f} MiB are built in one piece (one transaction, held in "
+            "memory). Split it into parts (e.g. one file per programme) and build those"
         )
 
 

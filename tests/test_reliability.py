@@ -281,7 +281,7 @@ def test_text_too_long_for_one_store_value_is_refused_up_front(
 
 @pytest.mark.slow
 def test_50_mb_text_is_refused_quickly_with_bounded_memory(sample_path: Path, tmp_path: Path):
-    """A 50 MB text cannot be one value in the store (Oxigraph's loader takes 16 MiB per value;
+    """A 50 MB text is more than one document may be (it is built in memory, in one transaction;
     the text is kept whole as nif:isString): refused before parsing, memory a few times the
     file. The figure is printed; docs/performance.md has the measured numbers."""
     text = sample_path.read_text(encoding="utf-8")
