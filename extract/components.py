@@ -45,6 +45,15 @@ def common_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def actor_words() -> frozenset[str]:
+    """Single-word forms of the kinds of actors (extract/patterns/actor_groups.jsonl)."""
+    rows = srsly.read_jsonl(PATTERNS_DIR / "actor_groups.jsonl")
+    return frozenset(
+        r["pattern"] for r in rows if isinstance(r["pattern"], str) and " " not in r["pattern"]
+    )
+
+
+@lru_cache(maxsize=1)
 def acronym_stoplist() -> frozenset[str]:
     text = (
         resources.files("beleidsgraaf.extract")
@@ -184,7 +193,7 @@ _ORG_HEAD = re.compile(  # compounds only ('Werkgeversservicepunt'); bare heads 
 _INSTRUMENT_HEAD = re.compile(
     r"^[a-zà-ÿ]*(plan|akkoord|aanpak|agenda|regeling|programma|visie|kader|nota|pact|deal|"
     r"convenant|campagne|monitor|strategie|offensief|route|werkplaats|pakket|pas|compliment|"
-    r"draaiboek)$"
+    r"draaiboek|begroting|jaarstukken|jaarverslag|jaarrekening|voorjaarsnota|kadernota)$"
 )
 # lower-case words that introduce the name of an organisation: 'zorgaanbieder Lindenhout'
 _ORG_APPOSITION = {
@@ -255,6 +264,7 @@ def _law_spans(doc: Doc) -> list[Span]:
     return spans
 
 
+_NAME_STARTERS = {"stichting", "vereniging", "coöperatie", "cooperatie"}
 _NAME_LINKS = {"van", "voor", "met", "de", "het", "een", "des", "der", "den", "ter", "&", "en"}
 
 
@@ -274,6 +284,8 @@ def _name_run(doc: Doc, start: int, lists: bool = True) -> int:
         if end > start and tok.is_sent_start:
             break
         if _capitalised(tok):
+            if end > start and tok.lower_ in _NAME_STARTERS:
+                break  # 'Zorgaanbieder Stichting Vallei Herstel': the name starts at Stichting
             end += 1
             continue
         nxt = doc[end + 1] if end + 1 < len(doc) else None
@@ -336,6 +348,48 @@ def _named_heads(doc: Doc) -> list[Span]:
     return spans
 
 
+_PLURAL_CUES = {
+    "woningcorporaties",
+    "corporaties",
+    "organisaties",
+    "partners",
+    "aanbieders",
+    "zorgaanbieders",
+    "stichtingen",
+    "instellingen",
+    "welzijnsorganisaties",
+    "partijen",
+    "fondsen",
+}
+
+
+def _listed_names(doc: Doc) -> list[Span]:
+    """'de woningcorporaties Elkien en WoonFriesland'; 'vrijwilligers van Humanitas en de
+    Formulierenbrigade': names listed after a kind of organisation, or after 'van' following a
+    kind of actor, are organisations."""
+    spans = []
+    for tok in doc:
+        i = tok.i + 1
+        if tok.lower_ in _PLURAL_CUES and tok.is_lower:
+            pass
+        elif tok.lower_ in actor_words() and i < len(doc) and doc[i].lower_ == "van":
+            i += 1
+        else:
+            continue
+        while i < len(doc):
+            if doc[i].lower_ in {"de", "het"} and i + 1 < len(doc) and _capitalised(doc[i + 1]):
+                i += 1
+            if not (_capitalised(doc[i]) and not doc[i].is_sent_start):
+                break
+            end = _name_run(doc, i, lists=False)
+            spans.append(Span(doc, i, end, label="ORG"))
+            if end + 1 < len(doc) and doc[end].lower_ in {"en", ","}:
+                i = end + 1
+            else:
+                break
+    return spans
+
+
 def _appositions(doc: Doc) -> list[Span]:
     """'zorgaanbieder Lindenhout', 'woningcorporatie Woonbron Veluwezoom'; 'team Toezicht en
     Handhaving' keeps its first word, which is part of the name."""
@@ -368,6 +422,9 @@ def _proper_runs(doc: Doc) -> list[Span]:
     spans, words, i = [], common_words(), 0
     while i < len(doc):
         opens = doc[i].is_sent_start or _at_line_start(doc[i])
+        if doc[i].lower_ in _ORG_APPOSITION or doc[i].lower_ in actor_words():
+            i += 1  # 'Zorgaanbieder X', 'Jongerenwerkers van X': the kind is not the name
+            continue
         if doc[i].text[:1].isupper() and (not opens or doc[i].lower_ not in words):
             end = _name_run(doc, i, lists=False)
             names = [t for t in doc[i:end] if t.lower_ not in _CONNECT]
@@ -648,16 +705,23 @@ def _events(doc: Doc) -> list[Span]:
 
 def _regional_branches(doc: Doc, spans: list[Span]) -> list[Span]:
     """A national name followed by a region is a regional organisation: 'Veilig Thuis
-    Groningen', 'GGD Drenthe' (the national brand keeps its own entity elsewhere)."""
+    Groningen', 'GGD Drenthe' (the national brand keeps its own entity elsewhere); so is a
+    name of a kind of service followed by a region written with a hyphen ('Zorg- en
+    Veiligheidshuis Gelderland-Midden')."""
+    places = {sp.start for sp in spans if sp.label_ == "PLACE" and sp.id_}
     out = []
     for span in spans:
-        if span.label_ != "ORG" or not span.id_ or span.end >= len(doc):
+        if span.label_ != "ORG" or span.end >= len(doc):
             continue
         nxt = doc[span.end]
-        if _capitalised(nxt) and not nxt.is_sent_start and not _is_head(nxt):
+        if not _capitalised(nxt) or nxt.is_sent_start or _is_head(nxt):
+            continue
+        if span.id_:
             out.append(
                 Span(doc, span.start, _name_run(doc, span.end, lists=False), label="ORG_SPECIFIC")
             )
+        elif "-" in nxt.text[1:] or span.end in places:
+            out.append(Span(doc, span.start, span.end + 1, label="ORG"))
     return out
 
 
@@ -690,8 +754,12 @@ def _preposition_places(doc: Doc) -> list[Span]:
                 or doc[i].text.endswith("-")
             ):
                 break
+            adjectival = doc[i - 1].lower_ in {"de", "het"} or doc[i].lower_.endswith(
+                ("se", "sche")
+            )
             if (
-                after is not None
+                adjectival
+                and after is not None
                 and after.is_alpha
                 and after.is_lower
                 and after.lower_ not in {"en", "of"}
@@ -717,7 +785,7 @@ def bg_name_rules(doc: Doc) -> Doc:
     group += _law_spans(doc) + _instrument_spans(doc, variants) + _council_spans(doc)
     group += _place_spans(doc) + _concept_spans(doc) + _methods(doc)
     group += _named_heads(doc) + _appositions(doc) + _proper_runs(doc)
-    group += _hyphen_heads(doc) + _events(doc) + _preposition_places(doc)
+    group += _hyphen_heads(doc) + _events(doc) + _preposition_places(doc) + _listed_names(doc)
     group += _named_groups(doc, group) + _regional_branches(doc, group)
     group += _slash_pairs(doc, group)
     doc.spans[RULES_KEY] = _extend_instruments(doc, group)
@@ -853,6 +921,8 @@ def _clean(span: Span) -> Span | None:
     while end > start and (
         doc[end - 1].is_space or (doc[end - 1].is_punct and doc[end - 1].text not in {"+"})
     ):
+        if doc[end - 1].text in {"!", "?"} and end < len(doc) and doc[end].text in _QUOTES.values():
+            break  # 'Ede Gezond!' in quotes keeps its exclamation mark
         end -= 1
     if start >= end:
         return None
@@ -952,8 +1022,11 @@ def _name_kind(span: Span) -> str | None:
     before = span.doc[span.start - 1].lower_.rstrip(".") if span.start else ""
     if span[0].lower_.rstrip(".") in _PERSON_TITLES or before in _PERSON_TITLES:
         return None
-    if _INSTRUMENT_HEAD.match(span[-1].lower_):
-        return "Instrument"  # 'Gezond en Actief Leven Akkoord'
+    alpha = [t for t in span if t.is_alpha]
+    if alpha and (
+        _INSTRUMENT_HEAD.match(alpha[-1].lower_) or _INSTRUMENT_HEAD.match(alpha[0].lower_)
+    ):
+        return "Instrument"  # 'Gezond en Actief Leven Akkoord', 'Programmabegroting 2023'
     if any(_ORG_HEAD.match(t.lower_) or (t.is_upper and len(t) > 1) for t in span):
         return "Organisation"
     for ent in span.doc.ents:

@@ -55,6 +55,10 @@ _TABLE_HEADERS = {
 _QUESTION_HEADER = re.compile(
     r"^(wat (willen|wilden|gaan|gingen|hebben|heeft|mag|mocht|kost|kostte|deden|doen)\b[^?]{0,60}\?\s*)+$"
 )
+_PAGE_FOOTER = re.compile(
+    r"(\bpagina|\bblz\.?|\bpage)\s*\d+(\s*(van|/|of)\s*\d+)?\s*$", re.IGNORECASE
+)
+_NUMBER_TOKEN = re.compile(r"^[\d.,%€+\-–]+$")
 _FURNITURE = re.compile(
     r"^(deze pagina is gebouwd op|pagina \d+(\s+van\s+\d+)?$|page \d+(\s+of\s+\d+)?$|\d+\s*/\s*\d+$|"
     r"(afgedrukt|gegenereerd|geëxporteerd|gedownload) op )",
@@ -81,6 +85,13 @@ class _Line:
         return self.num.count(".") + 1
 
 
+def _is_table_row(flat: str) -> bool:
+    """A line of a table of figures: three or more numbers making up a good part of it."""
+    words = flat.split()
+    numbers = sum(1 for w in words if _NUMBER_TOKEN.match(w) and any(c.isdigit() for c in w))
+    return numbers >= 3 and numbers >= 0.3 * len(words) and not flat.endswith((".", ":"))
+
+
 def _is_table_header(low: str) -> bool:
     return low in _TABLE_HEADERS or bool(_QUESTION_HEADER.match(low))
 
@@ -105,8 +116,10 @@ def _lines(text: str) -> list[_Line]:
             continue
         flat = normalise_space(line.text)
         low = flat.lower()
-        if _FURNITURE.match(low):
+        if _FURNITURE.match(low) or (_PAGE_FOOTER.search(low) and len(flat.split()) <= 12):
             line.kind = "furniture"
+        elif _is_table_row(flat):
+            line.kind = "furniture"  # a row of figures ('Indicator 2020 2021 2022 ...')
         elif _is_table_header(low) or all(
             _is_table_header(part.strip().lower()) for part in re.split(r"\s{2,}|\t", line.text)
         ):
