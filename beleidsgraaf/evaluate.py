@@ -26,7 +26,6 @@ PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 ENTITY_TYPES = ("Organisation", "Law", "Place", "Instrument", "ActorGroup")
 CORE_TYPES = ("Organisation", "Law", "Place")
-SCORED_RELATIONS = ("involves", "concernsLaw")
 
 
 class EvaluationError(ValueError):

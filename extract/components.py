@@ -18,7 +18,6 @@ from pathlib import Path
 import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
-from spacy.util import compile_infix_regex
 
 from . import gazetteer
 
@@ -1109,21 +1108,10 @@ def bg_entity_typer(doc: Doc) -> Doc:
 # --------------------------------------------------------------------------------------------
 
 
-def _split_slashes(nlp: Language) -> None:
-    """'GGZ/WLZ/Wmo' and 'RWA/Amfors' are lists of names: split on a slash between letters."""
-    infixes = list(nlp.Defaults.infixes) + [r"(?<=[A-Za-zÀ-ÿ])/(?=[A-Za-zÀ-ÿ])"]
-    existing = nlp.tokenizer.infix_finditer
-    pattern = compile_infix_regex(infixes)
-    if existing is not None and getattr(existing, "__self__", None) is not None:
-        pattern = re.compile(existing.__self__.pattern + "|" + r"(?<=[A-Za-zÀ-ÿ])/(?=[A-Za-zÀ-ÿ])")
-    nlp.tokenizer.infix_finditer = pattern.finditer
-
-
 def assemble(nlp: Language) -> Language:
     """Add the rule components to a loaded pipeline (in place), once."""
     if "bg_entity_typer" in nlp.pipe_names:
         return nlp
-    _split_slashes(nlp)
     patterns = gazetteer.span_ruler_patterns()
     for name in ("rules.jsonl", "actor_groups.jsonl"):
         patterns.extend(srsly.read_jsonl(PATTERNS_DIR / name))

@@ -24,7 +24,7 @@ from spacy.language import Language
 
 from . import gazetteer
 from .annotations import RELATION_FOR_KIND, Annotations, Entity, Mention, Relation
-from .components import ENTITIES_KEY, PATTERNS_DIR, assemble
+from .components import ENTITIES_KEY, PATTERNS_DIR, assemble, common_words
 from .language import load_nlp
 from .tree import DocumentTree, normalise_space
 
@@ -178,8 +178,6 @@ def _find_more_mentions(
     """Once the document has shown what a thing is called, find its other mentions that the
     model passed over: 'het werkbedrijf' after 'het Werkbedrijf ...', 'zorg en veiligheidshuis'
     after 'Zorg- en Veiligheidshuis'. Forms that are common words match only with their case."""
-    from .components import common_words
-
     words = common_words()
     patterns: list[tuple[re.Pattern, Entity]] = []
     for entity in entities:

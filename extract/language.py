@@ -121,6 +121,10 @@ HYPHEN_INFIX = (
 )
 
 
+# 'GGZ/WLZ/Wmo', 'RWA/Amfors', 'jeugd/Wmo': a slash between letters separates names.
+SLASH_INFIX = r"(?<=[A-Za-zÀ-ÿ])/(?=[A-Za-zÀ-ÿ])"
+
+
 def customize_tokenizer(nlp: Language) -> Language:
     """Apply the policy-text tokenizer rules to ``nlp.tokenizer`` (in place) and return nlp."""
     tokenizer = nlp.tokenizer
@@ -132,7 +136,7 @@ def customize_tokenizer(nlp: Language) -> Language:
     # once (at the end) instead of four times
     tokenizer.rules = {}
     tokenizer.token_match = re.compile(TOKEN_MATCH_PATTERN).match
-    infixes = list(nlp.Defaults.infixes) + [HYPHEN_INFIX]
+    infixes = list(nlp.Defaults.infixes) + [HYPHEN_INFIX, SLASH_INFIX]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # "095M." at the end of a sentence: split the full stop off a motion number
     suffixes = list(nlp.Defaults.suffixes) + [r"(?<=[0-9][A-Z])\."]

@@ -3,4 +3,15 @@
 To add a command: write `commands/<name>.py` and add its name to COMMANDS.
 """
 
-COMMANDS = ["build", "export", "query", "evaluate", "demo", "network", "validate", "queries", "serve", "push"]
+COMMANDS = [
+    "build",
+    "export",
+    "query",
+    "evaluate",
+    "demo",
+    "network",
+    "validate",
+    "queries",
+    "serve",
+    "push",
+]

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from beleidsgraaf.graph.export import FORMAT_SUFFIX, serialize
+from beleidsgraaf.graph.network import demo_outputs
 from beleidsgraaf.graph.store import opened
 from beleidsgraaf.graph.summary import class_counts, top_partners
 from beleidsgraaf.pipeline import build
@@ -55,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
             written.append(path)
         counts = class_counts(ds)
         partners = top_partners(ds)
-        for extra in _extras():
-            written.extend(extra(ds, out))
+        written.extend(demo_outputs(ds, out))
     console.print(f"\n[bold]Built in {time.perf_counter() - started:.1f} s[/bold]")
     console.print("Counts per class: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     if partners:
@@ -67,15 +67,3 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         console.print(f"  {path}")
     return 0
-
-
-def _extras():
-    """Further demo outputs (networks, validation) contributed by other modules."""
-    hooks = []
-    try:
-        from beleidsgraaf.graph.network import demo_outputs
-    except ImportError:
-        pass
-    else:
-        hooks.append(demo_outputs)
-    return hooks
