@@ -61,7 +61,7 @@ def main() -> None:
     run(full)(texts[:20])
     rows = [
         (
-            "model only (ner, tok2vec, morphologizer, lemmatizer)",
+            "model only (tok2vec, ner, morphologizer, lemmatizer)",
             *rate(run(model), texts, args.repeat),
             load_model,
         ),

@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 TRAINING = REPO / "training"
 SHARED_CORPORA = REPO.parent / "shared" / "corpora"
 
-EXPECTED_PIPES = ["bg_sentence_breaks", "ner", "tok2vec", "morphologizer", "lemmatizer"]
+EXPECTED_PIPES = ["bg_sentence_breaks", "tok2vec", "ner", "morphologizer", "lemmatizer"]
 
 # 20 sentences in CoNLL-2002 format (word POS IOB2), written for this test.
 CONLL2002_FIXTURE = """\
@@ -258,18 +258,22 @@ def test_convert_conll2002_and_conllu(tmp_path, convert_module):
 
 
 def test_training_runs_a_few_steps(tmp_path, convert_module):
+    """The joint config trains on a folder holding NER docs and UD docs side by side."""
     from spacy.cli.train import train
 
-    src = tmp_path / "tiny.conll"
-    src.write_text(CONLL2002_FIXTURE, encoding="utf-8")
-    convert_module.convert(src, tmp_path / "train.spacy", "ner", n_sents=2)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / "tiny.conll").write_text(CONLL2002_FIXTURE, encoding="utf-8")
+    (tmp_path / "tiny.conllu").write_text(CONLLU_FIXTURE, encoding="utf-8")
+    convert_module.convert(tmp_path / "tiny.conll", corpus / "ner.spacy", "ner", n_sents=2)
+    convert_module.convert(tmp_path / "tiny.conllu", corpus / "ud.spacy", "ud", n_sents=1)
     out = tmp_path / "out"
     train(
-        TRAINING / "config_ner.cfg",
+        TRAINING / "config_joint.cfg",
         out,
         overrides={
-            "paths.train": str(tmp_path / "train.spacy"),
-            "paths.dev": str(tmp_path / "train.spacy"),
+            "paths.train": str(corpus),
+            "paths.dev": str(corpus),
             "training.max_steps": 6,
             "training.eval_frequency": 3,
             "components.tok2vec.model.encode.width": 32,
@@ -277,8 +281,11 @@ def test_training_runs_a_few_steps(tmp_path, convert_module):
         },
     )
     trained = spacy.load(out / "model-last")
+    assert trained.pipe_names == ["tok2vec", "ner", "morphologizer", "trainable_lemmatizer"]
     assert set(trained.get_pipe("ner").labels) == {"PER", "ORG", "LOC", "MISC"}
-    trained("De gemeente Amersfoort.")
+    assert "POS=CCONJ" in trained.get_pipe("morphologizer").labels
+    doc = trained("De gemeente Amersfoort.")
+    assert all(t.pos_ for t in doc)
 
 
 def test_convert_shared_corpus_slice(tmp_path, convert_module):

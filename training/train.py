@@ -2,8 +2,10 @@
 
 Steps (all by default, or pick some with ``--steps``):
 
-  convert   CoNLL-2002 + UD CoNLL-U -> training/corpus/*.spacy
-  train     spacy train config_ner.cfg and config_ud.cfg (-> training/output/{ner,ud})
+  convert   CoNLL-2002 + UD CoNLL-U -> training/corpus/*.spacy, and the joint training and
+            selection sets training/corpus/joint-{train,dev}/
+  train     spacy train config_joint.cfg: one shared tok2vec for ner, morphologizer and
+            lemmatizer, trained on both corpora at once (-> training/output/joint)
   assemble  source the trained components into one pipeline (training/config.cfg), add the
             policy-text tokenizer rules and the sentence-break component
             (-> training/output/nl_beleidsgraaf)
@@ -67,12 +69,39 @@ def step_convert(args: argparse.Namespace) -> None:
         if key == "ud-train" and not args.ud_train_only:
             # The LassySmall train split here is an old UD v1 release (converted to v2 labels
             # by convert.py); add the current (v2) LassySmall dev and test splits, and drop
-            # old train sentences that reappear in any dev/test file. Alpino dev/test stay
-            # held out (dev for model selection, test for the reported scores).
+            # old train sentences that reappear in any dev/test file. Alpino test stays held
+            # out for the reported scores; Alpino dev is split below (joint_sets).
             sources = [src, *[p for p in extra if p.exists()]]
             exclude = [*extra, paths["ud-dev"], paths["ud-test"]]
         n = convert(sources, CORPUS / f"{key}.spacy", kind, n_sents=10, exclude=exclude)
         print(f"converted {sources} -> {CORPUS / f'{key}.spacy'} ({n} docs)")
+    joint_sets()
+
+
+# The joint run reads every .spacy file of a folder (spacy.Corpus.v1 takes a directory). Half
+# of the Alpino dev docs (every other one) join the training data, the other half selects the
+# model together with ned.testa: the reported test sets (ned.testb, Alpino test) stay unseen.
+JOINT = {
+    "joint-train": ["ner-train", "ud-train", "ud-dev-train"],
+    "joint-dev": ["ner-dev", "ud-dev-select"],
+}
+
+
+def joint_sets(corpus: Path = CORPUS) -> None:
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    docs = list(DocBin().from_disk(corpus / "ud-dev.spacy").get_docs(Vocab()))
+    for name, part in (("ud-dev-train", docs[0::2]), ("ud-dev-select", docs[1::2])):
+        DocBin(docs=part, store_user_data=False).to_disk(corpus / f"{name}.spacy")
+    for folder, parts in JOINT.items():
+        target = corpus / folder
+        if target.exists():
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
+        for part in parts:
+            shutil.copyfile(corpus / f"{part}.spacy", target / f"{part}.spacy")
+        print(f"{target}: {', '.join(parts)}")
 
 
 def _train_cmd(cfg: str, out: str, train: str, dev: str, extra: list[str]) -> list[str]:
@@ -89,23 +118,16 @@ def step_train(args: argparse.Namespace) -> None:
     env = dict(os.environ)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(args.threads)
-    extra = list(args.spacy_args or [])
-    jobs = {
-        "ner": _train_cmd("config_ner.cfg", "ner", "ner-train.spacy", "ner-dev.spacy", extra),
-        "ud": _train_cmd("config_ud.cfg", "ud", "ud-train.spacy", "ud-dev.spacy", extra),
-    }
+    cmd = _train_cmd(
+        "config_joint.cfg", "joint", "joint-train", "joint-dev", list(args.spacy_args or [])
+    )
     OUTPUT.mkdir(parents=True, exist_ok=True)
+    log_path = OUTPUT / "joint.log"
+    print("running:", " ".join(cmd), f"> {log_path}")
     t0 = time.time()
-    procs = {}
-    for name, cmd in jobs.items():
-        log = open(OUTPUT / f"{name}.log", "w")  # noqa: SIM115
-        print("running:", " ".join(cmd), f"> {OUTPUT / f'{name}.log'}")
-        procs[name] = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        if args.sequential:
-            procs[name].wait()
-    for name, p in procs.items():
-        if p.wait() != 0:
-            sys.exit(f"training {name} failed, see {OUTPUT / f'{name}.log'}")
+    with open(log_path, "w") as log:
+        if subprocess.run(cmd, env=env, stdout=log, stderr=subprocess.STDOUT).returncode != 0:
+            sys.exit(f"training failed, see {log_path}")
     print(f"training done in {time.time() - t0:.0f} s")
 
 
@@ -118,10 +140,7 @@ def step_assemble(args: argparse.Namespace) -> Path:
 
     config = load_config(
         TRAINING / "config.cfg",
-        overrides={
-            "paths.ner_model": str(Path(args.ner_model or OUTPUT / "ner" / "model-best")),
-            "paths.ud_model": str(Path(args.ud_model or OUTPUT / "ud" / "model-best")),
-        },
+        overrides={"paths.trained": str(Path(args.model or OUTPUT / "joint" / "model-best"))},
         interpolate=False,
     )
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
@@ -145,7 +164,7 @@ def step_assemble(args: argparse.Namespace) -> Path:
                     "license": "free for research use",
                 },
                 {
-                    "name": "UD Dutch LassySmall (train) and Alpino (dev/test)",
+                    "name": "UD Dutch LassySmall (train, dev, test) and Alpino (dev/test)",
                     "url": "https://universaldependencies.org/",
                     "license": "CC BY-SA 4.0",
                 },
@@ -274,17 +293,9 @@ def main(argv: list[str] | None = None) -> None:
         help="train UD components on the LassySmall train split only",
     )
     ap.add_argument("--steps", nargs="+", choices=list(STEPS), default=list(STEPS))
-    ap.add_argument("--threads", type=int, default=1, help="BLAS threads per training run")
+    ap.add_argument("--threads", type=int, default=1, help="BLAS threads for the training run")
     ap.add_argument(
-        "--sequential",
-        action="store_true",
-        help="train NER, then UD (default: both at once, one thread each)",
-    )
-    ap.add_argument(
-        "--ner-model", help="trained NER pipeline to assemble (default output/ner/model-best)"
-    )
-    ap.add_argument(
-        "--ud-model", help="trained UD pipeline to assemble (default output/ud/model-best)"
+        "--model", help="trained pipeline to assemble (default output/joint/model-best)"
     )
     ap.add_argument(
         "spacy_args",
