@@ -964,9 +964,14 @@ def _trim_to_name(span: Span) -> Span | None:
     return Span(span.doc, span.start, end, label=span.label)
 
 
+_REFERENCE = re.compile(r"\d{1,4}[A-Z]")
+
+
 def _is_name_like(span: Span) -> bool:
     """Not a capitalised common word at the start of a sentence ('Inzet', 'Wonen')."""
     words = common_words()
+    if all(_REFERENCE.fullmatch(t.text) or t.is_punct for t in span):
+        return False  # a council-motion or item number ('094M'), not a name
     if any(t.is_upper and len(t) > 1 for t in span):
         return True
     if any(any(c.isdigit() for c in t.text) and any(c.isalpha() for c in t.text) for t in span):

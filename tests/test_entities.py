@@ -121,6 +121,25 @@ def test_people_are_not_partners():
     find(ann, "Organisation", "Stichting Kleurrijk Dorp")
 
 
+def test_council_motion_numbers_are_not_entities():
+    """The model sometimes labels a motion number LOC; such a span is never taken as a name."""
+    from beleidsgraaf.extract.components import _model_kind
+    from spacy.tokens import Doc, Span
+    from spacy.vocab import Vocab
+
+    words = "Op verzoek van de Raad ( 095M ) en met Indebuurt033 en Nijkerk .".split()
+    doc = Doc(Vocab(), words=words)
+    by_text = {t.text: t.i for t in doc}
+    kind = {w: _model_kind(Span(doc, by_text[w], by_text[w] + 1, label="LOC"))
+            for w in ("095M", "Indebuurt033", "Nijkerk")}  # fmt: skip
+    assert kind == {"095M": None, "Indebuurt033": "Place", "Nijkerk": "Place"}
+
+
+def test_national_organisation_from_the_gazetteer():
+    _, ann = run("Samen met het Leger des Heils bieden we nachtopvang.")
+    find(ann, "Organisation", "Leger des Heils")
+
+
 def test_kinds_of_actors_are_actor_groups():
     _, ann = run("Het jongerenwerk werkt nauw samen met huisartsen, scholen en de politie.")
     groups = named(ann, "ActorGroup")
