@@ -17,6 +17,7 @@ __all__ = [
     "bind_values",
     "check_query",
     "run_query",
+    "query_as_text",
     "format_result",
     "read_query_argument",
     "run_remote",
@@ -107,6 +108,35 @@ def run_query(ds: Dataset, text: str, bindings: dict[str, Identifier] | None = N
         raise QueryError(f"malformed SPARQL: {err}") from None
 
 
+def query_as_text(ds: Dataset, text: str, bindings: dict[str, Identifier] | None, fmt: str) -> str:
+    """Run a SELECT/ASK and write it in `fmt` with Oxigraph's own result writers when the
+    store is Oxigraph: at national scale, turning every term into an rdflib term costs more
+    than the query itself (measured in docs/performance.md). CONSTRUCT/DESCRIBE and other
+    stores take the rdflib way (`run_query` + `format_result`)."""
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+
+    from .store import raw_store
+
+    if not isinstance(ds.store, OxigraphStore):
+        return format_result(run_query(ds, text, bindings), fmt)
+    store = raw_store(ds)
+    check_query(text)
+    bound = bind_values(text, bindings)
+    try:
+        result = store.query(bound, use_default_graph_as_union=True)
+    except SyntaxError as err:  # pyoxigraph reports query errors as SyntaxError
+        raise QueryError(f"malformed SPARQL: {err}") from None
+    if isinstance(result, ox.QueryTriples):
+        return format_result(run_query(ds, text, bindings), fmt)
+    if fmt != "table":
+        return result.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())).decode()
+    if isinstance(result, ox.QueryBoolean):
+        return "true" if bool(result) else "false"
+    columns = [v.value for v in result.variables]
+    return _draw_table(columns, ([None if t is None else t.value for t in row] for row in result))
+
+
 def format_result(result: Result, fmt: str) -> str:
     """SELECT/ASK as table/csv/tsv/json/xml; CONSTRUCT/DESCRIBE as Turtle."""
     if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -122,15 +152,20 @@ def format_result(result: Result, fmt: str) -> str:
 
 
 def _table(result: Result) -> str:
+    if result.type == "ASK":
+        return "true" if result.askAnswer else "false"
+    rows = ([None if value is None else str(value) for value in row] for row in result)
+    return _draw_table([str(v) for v in result.vars], rows)
+
+
+def _draw_table(columns: list[str], rows) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    if result.type == "ASK":
-        return "true" if result.askAnswer else "false"
-    table = Table(*[str(v) for v in result.vars], show_lines=False)
+    table = Table(*columns, show_lines=False)
     count = 0
-    for row in result:
-        table.add_row(*["" if value is None else str(value) for value in row])
+    for row in rows:
+        table.add_row(*["" if value is None else value for value in row])
         count += 1
     console = Console(file=io.StringIO(), width=200, highlight=False)
     console.print(table)

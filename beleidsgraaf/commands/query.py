@@ -8,8 +8,7 @@ from beleidsgraaf.graph.queries import parse_params, resolve_query
 from beleidsgraaf.graph.sparql import (
     RESULT_FORMATS,
     bind_values,
-    format_result,
-    run_query,
+    query_as_text,
     run_remote,
 )
 from beleidsgraaf.graph.store import opened
@@ -54,6 +53,6 @@ def run(args: argparse.Namespace) -> int:
         output = run_remote(args.endpoint, bind_values(query.text, bindings), args.format)
     else:
         with opened(args.store, read_only=True) as ds:
-            output = format_result(run_query(ds, query.text, bindings), args.format)
+            output = query_as_text(ds, query.text, bindings, args.format)
     write_output(output, args.output)
     return 0
