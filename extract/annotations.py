@@ -27,6 +27,7 @@ class Mention:
     sentence_start: int
     sentence_end: int
     activity_key: str | None = None
+    extracted_by: str = "rule"  # which step found it: 'model', 'gazetteer' or 'rule'
 
 
 @dataclass(eq=False)

@@ -106,6 +106,8 @@ _LAW_STOP = {
     "treedt",
 }
 _LAW_LINK = {"op", "inzake", "tot", "betreffende", "van"}
+# separable verb particles, which close a clause: 'voeren ... uit', 'sluiten ... aan'
+_PARTICLES = {"uit", "af", "mee", "toe", "op", "over", "na", "vast", "voort", "terug", "tegen"}
 _INSTRUMENT_CUES = {
     "programma",
     "actieplan",
@@ -257,6 +259,9 @@ def _law_spans(doc: Doc) -> list[Span]:
                 break
             if low in _LAW_STOP or (t.pos_ == "VERB" and end > tok.i + 1):
                 break
+            after = doc[end + 1] if end + 1 < len(doc) else None
+            if low in _PARTICLES and (after is None or after.is_punct or after.is_space):
+                break  # 'we voeren de Wet inburgering uit.': the verb's particle
             end += 1
         if end > tok.i + 1:
             spans.append(Span(doc, tok.i, end, label="LAW"))
@@ -1083,11 +1088,18 @@ def bg_entity_typer(doc: Doc) -> Doc:
             kind = _name_kind(span)
             if kind is None:
                 continue
-            typed = Span(doc, span.start, span.end, label=kind)
+            typed = Span(doc, span.start, span.end, label=kind, span_id="rule")
             candidates.append((_rank("model", typed), typed))
             continue
-        typed = Span(doc, span.start, span.end, label=_KIND[span.label_], kb_id=span.id_)
         source = "gazetteer" if span.id_ and span.label_ != "ACTORGROUP" else span.label_
+        typed = Span(
+            doc,
+            span.start,
+            span.end,
+            label=_KIND[span.label_],
+            kb_id=span.id_,
+            span_id="gazetteer" if source == "gazetteer" else "rule",
+        )
         candidates.append((_rank(source, typed), typed))
     for ent in doc.ents:
         span = _clean(ent)
@@ -1096,7 +1108,7 @@ def bg_entity_typer(doc: Doc) -> Doc:
             continue
         kind = _model_kind(span)
         if kind is not None:
-            typed = Span(doc, span.start, span.end, label=kind)
+            typed = Span(doc, span.start, span.end, label=kind, span_id="model")
             candidates.append((_rank("model", typed), typed))
     candidates.sort(key=lambda c: (tuple(-x for x in c[0]), c[1].start))
     taken: set[int] = set()

@@ -115,7 +115,9 @@ def annotate(
         for span in doc.spans[ENTITIES_KEY]:
             sent = span.sent
             b, e = at(span.start_char), until(span.end_char)
-            mention = Mention(b, e, text[b:e], at(sent.start_char), until(sent.end_char), key)
+            mention = Mention(
+                b, e, text[b:e], at(sent.start_char), until(sent.end_char), key, span.id_ or "rule"
+            )
             raw.append((span.label_, span.kb_id_, normalise_space(span.text), mention))
         for long_span, short_span in (doc._.bg_abbreviations or []) + (
             doc._.bg_name_variants or []

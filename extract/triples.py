@@ -75,6 +75,7 @@ def _mention(
     node = _span(g, doc, context, text, m.start, m.end)
     g.add((node, RDF.type, BG.Mention))
     g.add((node, ITSRDF.taIdentRef, entity))
+    g.add((node, BG.extractedBy, Literal(m.extracted_by)))
     sentence = _span(g, doc, context, text, m.sentence_start, m.sentence_end)
     g.add((sentence, RDF.type, NIF.Sentence))
     g.add((node, NIF.sentence, sentence))

@@ -140,6 +140,20 @@ def test_national_organisation_from_the_gazetteer():
     find(ann, "Organisation", "Leger des Heils")
 
 
+def test_each_mention_says_which_step_found_it():
+    _, ann = run(
+        "Met Stichting Kleurrijk Dorp voeren we de Wet inburgering uit; Kleurrijk Dorp "
+        "begeleidt nieuwkomers."
+    )
+    law = find(ann, "Law", "Wet inburgering")
+    assert {m.extracted_by for m in law.mentions} == {"gazetteer"}
+    org = find(ann, "Organisation", "Stichting Kleurrijk Dorp")
+    assert org.mentions[0].extracted_by == "rule"
+    assert {m.extracted_by for e in ann.entities for m in e.mentions} <= {
+        "model", "gazetteer", "rule",
+    }  # fmt: skip
+
+
 def test_kinds_of_actors_are_actor_groups():
     _, ann = run("Het jongerenwerk werkt nauw samen met huisartsen, scholen en de politie.")
     groups = named(ann, "ActorGroup")
