@@ -34,6 +34,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from beleidsgraaf.extract.annotations import RELATION_FOR_KIND
 from beleidsgraaf.extract.iris import document_iri, entity_iri, item_iri, mention_iri
 from beleidsgraaf.graph.queries import list_queries
 from beleidsgraaf.graph.sparql import bind_values
@@ -192,13 +193,7 @@ def _document(out, rng: random.Random, municipality: str, year: int) -> int:
                     label, alias = name if kind == "Law" else (name, None)
                     node = entity_iri(kind, label, scope)
                     entities.add((kind, node, label, alias))
-                    predicate = {
-                        "Organisation": BG.involves,
-                        "ActorGroup": BG.involves,
-                        "Law": BG.concernsLaw,
-                        "Place": BG.concernsPlace,
-                        "Instrument": BG.usesInstrument,
-                    }[kind]
+                    predicate = getattr(BG, RELATION_FOR_KIND[kind])
                     lines.append((act, predicate, node))
                     start = offset + rng.randint(0, 100)
                     mention = mention_iri(doc, start, start + len(label))

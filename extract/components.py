@@ -32,15 +32,14 @@ for _ext in ("bg_abbreviations", "bg_name_variants"):
         Doc.set_extension(_ext, default=None)
 
 
+def _word_list(name: str) -> str:
+    return resources.files("beleidsgraaf.extract").joinpath(f"patterns/{name}").read_text("utf-8")
+
+
 @lru_cache(maxsize=1)
 def common_words() -> frozenset[str]:
     """Word forms seen in lower case in Dutch corpora (training/common_words.py builds it)."""
-    text = (
-        resources.files("beleidsgraaf.extract")
-        .joinpath("patterns/common_words.txt")
-        .read_text("utf-8")
-    )
-    return frozenset(text.split())
+    return frozenset(_word_list("common_words.txt").split())
 
 
 @lru_cache(maxsize=1)
@@ -54,14 +53,8 @@ def actor_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def acronym_stoplist() -> frozenset[str]:
-    text = (
-        resources.files("beleidsgraaf.extract")
-        .joinpath("patterns/acronym_stoplist.txt")
-        .read_text("utf-8")
-    )
-    return frozenset(
-        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")
-    )
+    lines = _word_list("acronym_stoplist.txt").splitlines()
+    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -976,7 +969,7 @@ def _is_name_like(span: Span) -> bool:
     """Not a capitalised common word at the start of a sentence ('Inzet', 'Wonen')."""
     words = common_words()
     if all(_REFERENCE.fullmatch(t.text) or t.is_punct for t in span):
-        return False  # a council-motion or item number ('094M'), not a name
+        return False  # a council-motion or item number ('112M'), not a name
     if any(t.is_upper and len(t) > 1 for t in span):
         return True
     if any(any(c.isdigit() for c in t.text) and any(c.isalpha() for c in t.text) for t in span):

@@ -49,8 +49,9 @@ def _walk(node):
             yield from _walk(value)
 
 
-def check_query(text: str) -> None:
-    """Refuse what must not run here: unparsable queries and SERVICE (no outside fetches)."""
+def check_query(text: str) -> str:
+    """Refuse what must not run here: unparsable queries and SERVICE (no outside fetches).
+    Returns the query form: 'SelectQuery', 'AskQuery', 'ConstructQuery' or 'DescribeQuery'."""
     try:
         parsed = parseQuery(text)
     except ParseException as err:
@@ -60,6 +61,7 @@ def check_query(text: str) -> None:
     for node in _walk(parsed):
         if getattr(node, "name", None) == "ServiceGraphPattern":
             raise QueryError("SERVICE is not allowed: beleidsgraaf never queries other endpoints")
+    return parsed[-1].name
 
 
 def read_query_argument(arg: str) -> str:
@@ -108,6 +110,9 @@ def run_query(ds: Dataset, text: str, bindings: dict[str, Identifier] | None = N
         raise QueryError(f"malformed SPARQL: {err}") from None
 
 
+_SOLUTION_FORMS = {"SelectQuery", "AskQuery"}
+
+
 def query_as_text(ds: Dataset, text: str, bindings: dict[str, Identifier] | None, fmt: str) -> str:
     """Run a SELECT/ASK and write it in `fmt` with Oxigraph's own result writers when the
     store is Oxigraph: at national scale, turning every term into an rdflib term costs more
@@ -118,17 +123,12 @@ def query_as_text(ds: Dataset, text: str, bindings: dict[str, Identifier] | None
 
     from .store import raw_store
 
-    if not isinstance(ds.store, OxigraphStore):
+    if not isinstance(ds.store, OxigraphStore) or check_query(text) not in _SOLUTION_FORMS:
         return format_result(run_query(ds, text, bindings), fmt)
-    store = raw_store(ds)
-    check_query(text)
-    bound = bind_values(text, bindings)
     try:
-        result = store.query(bound, use_default_graph_as_union=True)
+        result = raw_store(ds).query(bind_values(text, bindings), use_default_graph_as_union=True)
     except SyntaxError as err:  # pyoxigraph reports query errors as SyntaxError
         raise QueryError(f"malformed SPARQL: {err}") from None
-    if isinstance(result, ox.QueryTriples):
-        return format_result(run_query(ds, text, bindings), fmt)
     if fmt != "table":
         return result.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())).decode()
     if isinstance(result, ox.QueryBoolean):

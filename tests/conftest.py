@@ -5,11 +5,18 @@ Keep this small and generic; fixtures for one area belong in that area's test mo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_NAME = "amersfoort-programmabegroting-2021-programma-2"
@@ -93,3 +100,58 @@ def dump_store(path: Path) -> list[str]:
 def store_dump() -> Callable[[Path], list[str]]:
     """`store_dump(path)`: the sorted N-Quads of a store, for before/after comparisons."""
     return dump_store
+
+
+def _unused_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def free_port() -> int:
+    """A loopback port nothing listens on (for 'cannot reach' errors)."""
+    return _unused_port()
+
+
+@contextmanager
+def _oxigraph_serving(location: Path) -> Iterator[str]:
+    """`oxigraph serve` over `location` on a free loopback port, default graph = union of the
+    named graphs, read-write; yields the base URL and stops the server afterwards."""
+    beside = Path(sys.executable).with_name("oxigraph")
+    exe = str(beside) if beside.is_file() else shutil.which("oxigraph")
+    assert exe, "the oxigraph server (PyPI package `oxigraph`) is a dependency; install it"
+    port = _unused_port()
+    log = location.parent / f"{location.name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+             "--union-default-graph"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
+                break
+            except requests.ConnectionError:
+                assert process.poll() is None, log.read_text()
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"the oxigraph server did not start: {log.read_text()}")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server() -> Callable[[Path], AbstractContextManager[str]]:
+    """Start a real SPARQL 1.1 server for a test module: `with oxigraph_server(folder) as url`."""
+    return _oxigraph_serving

@@ -12,14 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from beleidsgraaf.graph.store import opened
 
 from beleidsgraaf.evaluate import evaluate, load_gold
-from beleidsgraaf.graph.store import opened
 from beleidsgraaf.pipeline import build
 
 DATA = Path(__file__).parent / "data"
 OWN = sorted((DATA / "entities").glob("*.gold.json"))
-HELDOUT = [gold for batch in ("heldout", "heldout2", "heldout3") for gold in sorted((DATA / batch).glob("*.gold.json"))]
+HELDOUT = [
+    gold
+    for batch in ("heldout", "heldout2", "heldout3")
+    for gold in sorted((DATA / batch).glob("*.gold.json"))
+]
 
 
 def scores_for(doc: Path, gold: Path, store: Path) -> dict:
@@ -45,7 +49,10 @@ def test_documents_of_other_municipalities(gold, tmp_path):
     doc = gold.with_name(gold.name.replace(".gold.json", ".txt"))
     scores = scores_for(doc, gold, tmp_path / "store")
     assert scores["goals"].f1 == 1.0 and scores["activities"].f1 == 1.0
-    assert scores["entities core"].f1 >= 0.85, (scores["entities core"].missed, scores["entities core"].spurious)
+    assert scores["entities core"].f1 >= 0.85, (
+        scores["entities core"].missed,
+        scores["entities core"].spurious,
+    )
     assert scores["relations"].f1 >= 0.8, (scores["relations"].missed, scores["relations"].spurious)
 
 
@@ -54,4 +61,7 @@ def test_heldout_documents_written_blind(gold, tmp_path):
     doc = gold.with_name(gold.name.replace(".gold.json", ".txt"))
     scores = scores_for(doc, gold, tmp_path / "store")
     assert scores["goals"].f1 >= 0.9 and scores["activities"].f1 >= 0.9
-    assert scores["entities core"].f1 >= 0.7, (scores["entities core"].missed, scores["entities core"].spurious)
+    assert scores["entities core"].f1 >= 0.7, (
+        scores["entities core"].missed,
+        scores["entities core"].spurious,
+    )

@@ -11,9 +11,6 @@ needs the network. The committed notebooks carry no outputs (notebooks/strip_out
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -21,7 +18,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import requests
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
@@ -62,47 +58,11 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("notebooks-run")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def sparql_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def sparql_server(tmp_path_factory: pytest.TempPathFactory, oxigraph_server) -> Iterator[str]:
     """An Oxigraph server on loopback (union default graph); yields its query endpoint."""
-    beside = Path(sys.executable).with_name("oxigraph")
-    exe = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    assert exe, "the oxigraph server (PyPI package `oxigraph`) is a dependency; install it"
-    location = tmp_path_factory.mktemp("oxigraph-notebook")
-    port = _free_port()
-    log = location.parent / "oxigraph-notebook.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [exe, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-             "--union-default-graph"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    endpoint = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(300):
-            try:
-                requests.get(endpoint, params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.ConnectionError:
-                assert process.poll() is None, log.read_text()
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"the oxigraph server did not start: {log.read_text()}")
-        yield endpoint
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-notebook")) as url:
+        yield f"{url}/query"
 
 
 def _execute(name: str, workdir: Path, specs: KernelSpecManager) -> nbformat.NotebookNode:

@@ -6,16 +6,10 @@ dependencies), started on a free loopback port for this module and stopped at th
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from beleidsgraaf.graph.push import default_graph_store, remote_counts
 from beleidsgraaf.graph.queries import list_queries
 from beleidsgraaf.graph.sparql import format_result, run_query
@@ -24,59 +18,11 @@ from beleidsgraaf.graph.store import document_graphs, opened
 from beleidsgraaf.pipeline import build
 
 
-def _oxigraph() -> str:
-    """The `oxigraph` server executable next to this interpreter (the venv), else on PATH."""
-    beside = Path(sys.executable).with_name("oxigraph")
-    found = str(beside) if beside.is_file() else shutil.which("oxigraph")
-    assert found, "the oxigraph server (PyPI package `oxigraph`) is a dependency; install it"
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, oxigraph_server) -> Iterator[str]:
     """A read-write Oxigraph server whose default graph is the union of its named graphs."""
-    location = tmp_path_factory.mktemp("oxigraph-server")
-    port = _free_port()
-    log = location.parent / "oxigraph-server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [
-                _oxigraph(),
-                "serve",
-                "--location",
-                str(location),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--union-default-graph",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.ConnectionError:
-                assert process.poll() is None, log.read_text()
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"the oxigraph server did not start: {log.read_text()}")
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-server")) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -131,15 +77,17 @@ def test_push_and_remote_query_round_trip(run_cli, server: str, store: Path):
     assert searched.code == 0 and "wijkteams" in searched.out.lower()
 
 
-def test_push_to_a_graph_store_that_is_not_there_is_a_clear_error(run_cli, store: Path):
-    endpoint = f"http://127.0.0.1:{_free_port()}/query"
+def test_push_to_a_graph_store_that_is_not_there_is_a_clear_error(
+    run_cli, store: Path, free_port: int
+):
+    endpoint = f"http://127.0.0.1:{free_port}/query"
     got = run_cli("push", "--store", store, "--endpoint", endpoint)
     assert got.code != 0 and "cannot reach the graph store" in got.err
     assert "Traceback" not in got.err
 
 
-def test_remote_query_of_an_unreachable_endpoint_is_a_clear_error(run_cli):
-    got = run_cli("query", "documents", "--endpoint", f"http://127.0.0.1:{_free_port()}/query")
+def test_remote_query_of_an_unreachable_endpoint_is_a_clear_error(run_cli, free_port: int):
+    got = run_cli("query", "documents", "--endpoint", f"http://127.0.0.1:{free_port}/query")
     assert got.code != 0 and "cannot reach the endpoint" in got.err
 
 

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+from beleidsgraaf.extract.annotations import RELATION_FOR_KIND
 from beleidsgraaf.extract.iris import document_iri, entity_iri, item_iri, mention_iri
 from beleidsgraaf.graph.queries import list_queries, load_query, parse_query_file
 from beleidsgraaf.graph.sparql import QueryError, bind_values, run_query
@@ -241,14 +242,7 @@ def _entity(g, doc, act, sentence, start, sentence_text, kind, name, municipalit
         g.add((node, SKOS.altLabel, Literal(alias, lang="nl")))
     if bwb:
         g.add((node, OWL.sameAs, URIRef(bwb)))
-    predicate = {
-        "Organisation": BG.involves,
-        "ActorGroup": BG.involves,
-        "Law": BG.concernsLaw,
-        "Place": BG.concernsPlace,
-        "Instrument": BG.usesInstrument,
-    }[kind]
-    g.add((act, predicate, node))
+    g.add((act, getattr(BG, RELATION_FOR_KIND[kind]), node))
     surface = alias if alias and alias in sentence_text else label
     offset = start + sentence_text.index(surface)
     mention = mention_iri(doc, offset, offset + len(surface))

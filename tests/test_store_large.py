@@ -1,8 +1,7 @@
 """A document text longer than what Oxigraph's parser takes in one value still goes in whole."""
 
-from rdflib import Graph, Literal, URIRef
-
 from beleidsgraaf.graph.store import opened, replace_graph
+from rdflib import Graph, Literal, URIRef
 
 
 def test_a_value_over_16_mib_is_stored_whole(tmp_path):
