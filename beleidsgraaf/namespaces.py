@@ -31,6 +31,7 @@ class BG(DefinedNamespace):
     Instrument: type
     ActorGroup: type
     Mention: type
+    CoInvolvement: type
 
     # relations between activities and what they name
     involves: type
@@ -38,6 +39,11 @@ class BG(DefinedNamespace):
     usesInstrument: type
     concernsPlace: type
     contributesTo: type
+
+    # derived at build time (extract/derived.py)
+    firstPartner: type
+    secondPartner: type
+    activityCount: type
 
     # provenance and bookkeeping
     mentionedIn: type

@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from beleidsgraaf.extract.annotations import RELATION_FOR_KIND
+from beleidsgraaf.extract.derived import co_involvement_triples
 from beleidsgraaf.extract.iris import document_iri, entity_iri, item_iri, mention_iri
 from beleidsgraaf.graph.queries import list_queries
 from beleidsgraaf.graph.sparql import bind_values
@@ -141,6 +142,7 @@ def _document(out, rng: random.Random, municipality: str, year: int) -> int:
     places = [f"{municipality}-wijk-{i}" for i in range(8)]
     instruments = ["Regiodeal", "Actieplan Eenzaamheid", f"Uitvoeringsplan {municipality}"]
     entities: set[tuple] = set()
+    partners_of: dict[URIRef, set[URIRef]] = {}
     offset = 0
     for si in range(1, 5):
         section = item_iri(doc, f"s/2.{si}")
@@ -195,6 +197,8 @@ def _document(out, rng: random.Random, municipality: str, year: int) -> int:
                     entities.add((kind, node, label, alias))
                     predicate = getattr(BG, RELATION_FOR_KIND[kind])
                     lines.append((act, predicate, node))
+                    if predicate == BG.involves:
+                        partners_of.setdefault(act, set()).add(node)
                     start = offset + rng.randint(0, 100)
                     mention = mention_iri(doc, start, start + len(label))
                     lines += [
@@ -214,6 +218,7 @@ def _document(out, rng: random.Random, municipality: str, year: int) -> int:
             lines.append((node, SKOS.altLabel, _nl(alias)))
         if kind == "Law":
             lines.append((node, OWL.sameAs, URIRef(f"https://wetten.overheid.nl/{node[-12:]}")))
+    lines += co_involvement_triples(doc, partners_of)  # as a build states them
     out.write("".join(_q(s, p, o, doc) for s, p, o in lines))
     return len(lines)
 

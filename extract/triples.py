@@ -14,6 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from beleidsgraaf.namespaces import BG, ELI, ITSRDF, NIF
 
 from .annotations import Annotations, Entity, Mention
+from .derived import co_involvement_triples
 from .iris import document_iri, entity_iri, item_iri, mention_iri
 from .linking import entity_links, municipality_triples
 from .reader import SourceText
@@ -158,9 +159,12 @@ def document_graph(
         for e in annotations.entities:
             for m in e.mentions:
                 _mention(g, doc, context, text, m, nodes[id(e)])
+        partners_of: dict[URIRef, set[URIRef]] = {}
         for rel in annotations.relations:
             subject = item_iri(doc, rel.activity_key)
             g.add((subject, getattr(BG, rel.predicate), nodes[id(rel.entity)]))
+            if rel.predicate == "involves":
+                partners_of.setdefault(subject, set()).add(nodes[id(rel.entity)])
             if rel.role:
                 g.add(
                     (
@@ -169,6 +173,8 @@ def document_graph(
                         Literal(rel.role, lang="nl"),
                     )
                 )
+        for triple in co_involvement_triples(doc, partners_of):
+            g.add(triple)
     for triple in municipality_triples(doc, meta.municipality) + entity_links(g):
         g.add(triple)  # national identifiers: TOOI, BWB, Wikidata (extract/linking.py)
     return g

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from beleidsgraaf.extract.annotations import RELATION_FOR_KIND
+from beleidsgraaf.extract.derived import co_involvement_triples
 from beleidsgraaf.extract.iris import document_iri, entity_iri, item_iri, mention_iri
 from beleidsgraaf.graph.queries import list_queries, load_query, parse_query_file
 from beleidsgraaf.graph.sparql import QueryError, bind_values, run_query
@@ -229,6 +230,11 @@ def _doc_graph(municipality: str, year: int, sections: dict) -> Graph:
                 g.add((sentence, NIF.anchorOf, Literal(sentence_text)))
                 for kind, name in named:
                     _entity(g, doc, act, sentence, start, sentence_text, kind, name, municipality)
+    partners_of: dict = {}
+    for act, _, partner in g.triples((None, BG.involves, None)):
+        partners_of.setdefault(act, set()).add(partner)
+    for triple in co_involvement_triples(doc, partners_of):  # as a build states them
+        g.add(triple)
     return g
 
 
