@@ -28,6 +28,7 @@ __all__ = [
     "document_graphs",
     "find_by_sha256",
     "raw_store",
+    "compact",
 ]
 
 _TMP_GRAPH = "urn:beleidsgraaf:tmp:"
@@ -129,6 +130,12 @@ def replace_graph(dataset: Dataset, graph: Graph) -> int:
     # One update request is one transaction in Oxigraph: drop + move happen together.
     store.update(f"DROP SILENT GRAPH <{name}> ; MOVE SILENT <{tmp.value}> TO <{name}>")
     return len(graph)
+
+
+def compact(dataset: Dataset) -> None:
+    """Merge RocksDB's files after writing: queries on a compacted store run about 1.3x
+    faster (1M triples, docs/performance.md), at a cost of about 5 s per million triples."""
+    raw_store(dataset).optimize()
 
 
 def document_graphs(dataset: Dataset) -> list[URIRef]:

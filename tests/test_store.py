@@ -128,3 +128,19 @@ def test_read_only_open_of_a_missing_store_is_a_clear_error(tmp_path: Path):
         with opened(tmp_path / "nowhere", read_only=True):
             pass
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_build_compacts_the_store_only_after_writing(
+    sample_path: Path, store_path: Path, store_dump
+):
+    calls: list[str] = []
+    results = build(
+        [sample_path], store=store_path, entities=False, on_compact=lambda: calls.append("x")
+    )
+    assert [r.status for r in results] == ["ok"] and calls == ["x"]
+    before = store_dump(store_path)
+    empty = store_path.parent / "leeg.txt"
+    empty.write_text("", encoding="utf-8")
+    results = build([empty], store=store_path, entities=False, on_compact=lambda: calls.append("y"))
+    assert [r.status for r in results] == ["failed"] and calls == ["x"]
+    assert store_dump(store_path) == before

@@ -85,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
             progress.advance(task)
             _report(result)
 
+        def compacting() -> None:
+            progress.update(task, description="compacting the store")
+
         results = build(
             files,
             store=args.store,
@@ -97,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
             on_result=done,
             taakvelden=args.taakvelden,
             n_process=args.n_process,
+            on_compact=compacting,
         )
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "skipped", "failed")}
     console.print(f"{counts['ok']} built, {counts['skipped']} skipped, {counts['failed']} failed")
