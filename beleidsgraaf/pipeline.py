@@ -112,7 +112,6 @@ def build(
     on_result: Callable[[BuildResult], None] | None = None,
     taakvelden: str | Path | None = None,
     n_process: int = 1,
-    compact_after: bool = True,
     on_compact: Callable[[], None] | None = None,
 ) -> list[BuildResult]:
     """Build each document into its own named graph of the store at `store`.
@@ -134,7 +133,7 @@ def build(
             results.append(result)
             if on_result is not None:
                 on_result(result)
-        if compact_after and any(r.status == "ok" for r in results):
+        if any(r.status == "ok" for r in results):
             if on_compact is not None:
                 on_compact()
             compact(ds)
