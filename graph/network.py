@@ -237,6 +237,30 @@ def _section_node(info: dict) -> dict:
     return node
 
 
+_FACET = {"involves": "organisations", "concernsLaw": "laws"}
+
+
+def _attach(
+    G: nx.Graph,
+    act: str,
+    entity: str,
+    kind: str,
+    info: dict,
+    sentences: dict[tuple[str, str], list[str]],
+    relation: str,
+) -> None:
+    """Link an entity to an activity that names it: the sentences that say so go on both
+    nodes and the edge, and the entity's name into both nodes' filter facet."""
+    if entity not in G:
+        G.add_node(entity, **_entity_node(kind, info))
+    said = sentences.get((entity, act), [])
+    label = G.nodes[entity]["label"]
+    for node in (entity, act):
+        G.nodes[node]["sentences"].extend(said)
+        G.nodes[node][_FACET[relation]].add(label)
+    G.add_edge(entity, act, relation=relation, sentences=" | ".join(said))
+
+
 def _finish(G: nx.Graph, metrics: bool = True) -> nx.Graph:
     """Sets become sorted lists (stable output), then metrics."""
     for _, data in G.nodes(data=True):
@@ -274,14 +298,7 @@ def _partners(ds: Dataset) -> nx.Graph:
         law_names = {laws[x]["pref"] or x for x in concerns.get(act, ()) if x in laws}
         G.nodes[act]["laws"].update(law_names)
         for p in found:
-            if p not in G:
-                G.add_node(p, **_entity_node(partners[p]["kind"], partners[p]))
-            said = sentences.get((p, act), [])
-            G.nodes[p]["sentences"].extend(said)
-            G.nodes[act]["sentences"].extend(said)
-            G.nodes[act]["organisations"].add(G.nodes[p]["label"])
-            G.nodes[p]["organisations"].add(G.nodes[p]["label"])
-            G.add_edge(p, act, relation="involves", sentences=" | ".join(said))
+            _attach(G, act, p, partners[p]["kind"], partners[p], sentences, "involves")
         for goal in sorted(contributes.get(act, ())):
             if goal not in goals:
                 continue
@@ -342,14 +359,7 @@ def law_network(ds: Dataset) -> nx.Graph:
             partners[p]["pref"] or p for p in involves.get(act, ()) if p in partners
         )
         for law in found:
-            if law not in G:
-                G.add_node(law, **_entity_node("Law", laws[law]))
-            said = sentences.get((law, act), [])
-            G.nodes[law]["sentences"].extend(said)
-            G.nodes[act]["sentences"].extend(said)
-            G.nodes[law]["laws"].add(G.nodes[law]["label"])
-            G.nodes[act]["laws"].add(G.nodes[law]["label"])
-            G.add_edge(law, act, relation="concernsLaw", sentences=" | ".join(said))
+            _attach(G, act, law, "Law", laws[law], sentences, "concernsLaw")
         served = [g for g in sorted(contributes.get(act, ())) if g in goals]
         for goal in served:
             if goal not in G:
