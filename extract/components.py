@@ -253,8 +253,15 @@ def _law_spans(doc: Doc) -> list[Span]:
             if low in _LAW_STOP or (t.pos_ == "VERB" and end > tok.i + 1):
                 break
             after = doc[end + 1] if end + 1 < len(doc) else None
-            if low in _PARTICLES and (after is None or after.is_punct or after.is_space):
-                break  # 'we voeren de Wet inburgering uit.': the verb's particle
+            if low in _PARTICLES and (
+                after is None
+                or after.is_punct
+                or after.is_space
+                or (low not in _LAW_LINK and after.pos_ in {"ADP", "DET"})
+            ):
+                # 'we voeren de Wet inburgering uit.', '... uit via het team': the verb's
+                # particle ('op' before 'de' may still be part of the name: 'Wet op de ...')
+                break
             end += 1
         if end > tok.i + 1:
             spans.append(Span(doc, tok.i, end, label="LAW"))
@@ -304,9 +311,22 @@ def _name_run(doc: Doc, start: int, lists: bool = True) -> int:
         and doc[end].is_digit
         and 2 <= len(doc[end]) <= 4
         and doc[end - 1].is_alpha
+        and not _counts_something(doc, end)
     ):
         end += 1
     return end
+
+
+def _counts_something(doc: Doc, i: int) -> bool:
+    """'Woonbron 24 tijdelijke woningen': the number counts what follows, it is no part of
+    the name (unlike 'Speelwerk 013': an area code, with its leading zero)."""
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    return (
+        not doc[i].text.startswith("0")
+        and nxt is not None
+        and nxt.is_lower
+        and nxt.pos_ in {"ADJ", "NOUN"}
+    )
 
 
 def _is_head(tok: Token) -> bool:
@@ -334,6 +354,8 @@ def _named_heads(doc: Doc) -> list[Span]:
                 i += 1
         if is_org and i < len(doc) and doc[i].lower_ in {"regio", "arbeidsmarktregio"}:
             i += 1
+        if i == tok.i + 1 and i < len(doc) and doc[i].lower_ in _NAME_STARTERS:
+            continue  # 'Zorgaanbieder Stichting X': a description; the name starts at Stichting
         end = (
             _name_run(doc, i)
             if i < len(doc) and doc[i].text[:1].isupper() and not doc[i].is_sent_start
@@ -441,6 +463,8 @@ def _named_groups(doc: Doc, spans: list[Span]) -> list[Span]:
         if span.label_ != "ACTORGROUP" or not span[0].text[:1].isupper() or span.end >= len(doc):
             continue
         nxt = doc[span.end]
+        if nxt.lower_ in _NAME_STARTERS:
+            continue  # 'Zorgaanbieder Stichting X': the name starts at Stichting
         if nxt.text[:1].isupper() and not nxt.is_sent_start:
             start = span.start
             if start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_start:
@@ -718,8 +742,17 @@ def _regional_branches(doc: Doc, spans: list[Span]) -> list[Span]:
                 Span(doc, span.start, _name_run(doc, span.end, lists=False), label="ORG_SPECIFIC")
             )
         elif "-" in nxt.text[1:] or span.end in places:
-            out.append(Span(doc, span.start, span.end + 1, label="ORG"))
+            end = span.end + 1
+            if end < len(doc) and doc[end].lower_ in _COMPASS and doc[end].text[:1].isupper():
+                end += 1  # 'Zuid-Holland Zuid': a part of the region
+            out.append(Span(doc, span.start, end, label="ORG"))
     return out
+
+
+_COMPASS = {
+    *("noord", "oost", "zuid", "west", "midden", "centraal"),
+    *("noordoost", "noordwest", "zuidoost", "zuidwest"),
+}
 
 
 def _preposition_places(doc: Doc) -> list[Span]:
@@ -946,7 +979,16 @@ def _at_line_start(tok: Token) -> bool:
 
 def _trim_to_name(span: Span) -> Span | None:
     """A model span ends where the words stop being a name: 'Raad de antidiscriminatienota ter
-    goedkeuring voor' -> 'Raad' (lower-case words other than 'van', 'de', ... end a name)."""
+    goedkeuring voor' -> 'Raad' (lower-case words other than 'van', 'de', ... end a name); and
+    starts at a word such as 'Stichting' inside it ('Zorgaanbieder Stichting X' -> 'Stichting
+    X', as `_name_run` does for the rules)."""
+    starters = [
+        t.i
+        for t in span[1:-1]  # 'William Schrikker Stichting' ends with it: a name of its own
+        if t.lower_ in _NAME_STARTERS and t.text[:1].isupper()
+    ]
+    if starters:
+        span = Span(span.doc, starters[0], span.end, label=span.label)
     end = span.start
     while end < span.end:
         tok = span.doc[end]

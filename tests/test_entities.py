@@ -221,3 +221,31 @@ def test_cue_phrases_give_roles_to_the_parties_they_introduce():
     roles = {r.entity.name: r.role for r in ann.relations}
     assert roles["Stichting Dorpskracht"] == "opdrachtnemer"
     assert roles["Woonstichting Lindelaan"] == "partner"
+
+
+def test_law_name_stops_before_a_particle_and_its_preposition():
+    _, ann = run("We voeren de Wet gemeentelijke schuldhulpverlening uit via het team Geldzorg.")
+    find(ann, "Law", "Wet gemeentelijke schuldhulpverlening")
+    assert not any("uit" in name for name in named(ann, "Law"))
+
+
+def test_a_number_that_counts_is_no_part_of_the_name():
+    _, ann = run("Met Stichting Dakwerk bouwt Woonstichting Kade 24 tijdelijke woningen.")
+    find(ann, "Organisation", "Woonstichting Kade")
+    assert "Woonstichting Kade 24" not in named(ann, "Organisation")
+
+
+def test_an_area_code_stays_part_of_the_name():
+    _, ann = run("Samen met Speelhuis 013 organiseren we activiteiten in de zomer.")
+    find(ann, "Organisation", "Speelhuis 013")
+
+
+def test_a_description_before_stichting_is_no_part_of_the_name():
+    _, ann = run("Zorgaanbieder Stichting Polder Herstel opende een nieuwe locatie.")
+    find(ann, "Organisation", "Stichting Polder Herstel")
+    assert not any(name.startswith("Zorgaanbieder") for name in named(ann, "Organisation"))
+
+
+def test_a_compass_word_after_a_region_belongs_to_the_name():
+    _, ann = run("In het Zorg- en Veiligheidshuis Noord-Brabant Oost bespraken we de aanpak.")
+    find(ann, "Organisation", "Zorg- en Veiligheidshuis Noord-Brabant Oost")
