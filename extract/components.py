@@ -363,8 +363,28 @@ def _named_heads(doc: Doc) -> list[Span]:
         )
         if end == tok.i + 1 and low in _ORG_PREFIXES and not _ORG_HEAD.match(low):
             continue  # 'Stichting' alone names nothing
-        spans.append(Span(doc, tok.i, end, label="ORG" if is_org else "INSTRUMENT"))
+        start = _truncated_start(doc, tok.i)
+        spans.append(Span(doc, start, end, label="ORG" if is_org else "INSTRUMENT"))
     return spans
+
+
+def _truncated_start(doc: Doc, i: int) -> int:
+    """Where a head's name starts when compounds before it share its tail: 'Regionaal Meld-
+    en Coördinatiepunt', 'Jeugd- en Gezinsteam', 'Sport-, Cultuur- en Jeugdfonds'."""
+    start = i
+    while start >= 2 and doc[start - 1].lower_ in {"en", "of"} and _truncated(doc[start - 2]):
+        start -= 2
+        while start >= 2 and doc[start - 1].text == "," and _truncated(doc[start - 2]):
+            start -= 2
+    before = doc[start - 1] if start > 0 else None
+    if start < i and before is not None and before.is_title and before.is_alpha:
+        if not before.is_sent_start:
+            start -= 1  # 'Regionaal Meld- en ...'
+    return start
+
+
+def _truncated(tok: Token) -> bool:
+    return len(tok) > 2 and tok.text.endswith("-") and tok.text[:1].isupper()
 
 
 _PLURAL_CUES = {

@@ -249,3 +249,12 @@ def test_a_description_before_stichting_is_no_part_of_the_name():
 def test_a_compass_word_after_a_region_belongs_to_the_name():
     _, ann = run("In het Zorg- en Veiligheidshuis Noord-Brabant Oost bespraken we de aanpak.")
     find(ann, "Organisation", "Zorg- en Veiligheidshuis Noord-Brabant Oost")
+
+
+def test_compounds_that_share_a_tail_are_one_name():
+    _, ann = run(
+        "Het Regionaal Meld- en Coördinatiepunt Dijkland benadert jongeren; het Sport-, "
+        "Cultuur- en Jeugdfonds Rijnstad betaalt de contributie."
+    )
+    find(ann, "Organisation", "Regionaal Meld- en Coördinatiepunt Dijkland")
+    find(ann, "Organisation", "Sport-, Cultuur- en Jeugdfonds Rijnstad")
