@@ -179,6 +179,9 @@ _ORG_PREFIXES = {
     "dienst",
     "loket",
 }
+# prefixes that make a name an organisation whatever the model says ('huis', 'centrum',
+# 'raad' also name places and districts: 'Huis ter Heide', 'Centrum')
+_NAMING_PREFIXES = _ORG_PREFIXES - {"huis", "centrum", "raad", "netwerk", "platform", "academie"}
 _ORG_HEAD = re.compile(  # compounds only ('Werkgeversservicepunt'); bare heads are _ORG_PREFIXES
     r"^[a-zà-ÿ]{2,}(punt|bedrijf|fonds|huis|team|teams|centrum|instituut|dienst|bureau|loket|"
     r"coalitie|alliantie|federatie|groep|stichting|academie|coöperatie|vereniging|platform|zorg|bond|"
@@ -188,6 +191,11 @@ _INSTRUMENT_HEAD = re.compile(
     r"^[a-zà-ÿ]*(plan|akkoord|aanpak|agenda|regeling|programma|visie|kader|nota|pact|deal|"
     r"convenant|campagne|monitor|strategie|offensief|route|werkplaats|pakket|pas|compliment|"
     r"draaiboek|begroting|jaarstukken|jaarverslag|jaarrekening|voorjaarsnota|kadernota)$"
+)
+# compounds that say what kind of organisation the name after them is: 'leerwerkbedrijf X'
+_APPOSITION_HEAD = re.compile(
+    r"^[a-zà-ÿ]{2,}(bedrijf|organisatie|stichting|instelling|coöperatie|vereniging|fonds|"
+    r"bureau|instituut)$"
 )
 # lower-case words that introduce the name of an organisation: 'zorgaanbieder Lindenhout'
 _ORG_APPOSITION = {
@@ -446,7 +454,11 @@ def _appositions(doc: Doc) -> list[Span]:
                     end = _name_run(doc, end + 1)
                 spans.append(Span(doc, tok.i, end, label="ORG"))
             continue
-        if tok.lower_ in _ORG_APPOSITION and tok.is_lower and tok.i + 1 < len(doc):
+        if (
+            (tok.lower_ in _ORG_APPOSITION or _APPOSITION_HEAD.match(tok.lower_))
+            and tok.is_lower
+            and tok.i + 1 < len(doc)
+        ):
             nxt = doc[tok.i + 1]
             if nxt.text[:1].isupper() and not nxt.is_sent_start:
                 end = _name_run(doc, tok.i + 1, lists=False)
@@ -1091,8 +1103,11 @@ def _name_kind(span: Span) -> str | None:
         _INSTRUMENT_HEAD.match(alpha[-1].lower_) or _INSTRUMENT_HEAD.match(alpha[0].lower_)
     ):
         return "Instrument"  # 'Gezond en Actief Leven Akkoord', 'Programmabegroting 2023'
-    if any(_ORG_HEAD.match(t.lower_) or (t.is_upper and len(t) > 1) for t in span):
-        return "Organisation"
+    if any(
+        _ORG_HEAD.match(t.lower_) or t.lower_ in _NAMING_PREFIXES or (t.is_upper and len(t) > 1)
+        for t in span
+    ):
+        return "Organisation"  # 'Sociaal Team X' even where the model reads a place
     for ent in span.doc.ents:
         if ent.start < span.end and span.start < ent.end:
             if ent.label_ == "LOC" and ent.start <= span.start and ent.end >= span.end:

@@ -258,3 +258,14 @@ def test_compounds_that_share_a_tail_are_one_name():
     )
     find(ann, "Organisation", "Regionaal Meld- en Coördinatiepunt Dijkland")
     find(ann, "Organisation", "Sport-, Cultuur- en Jeugdfonds Rijnstad")
+
+
+def test_a_compound_kind_word_introduces_an_organisation():
+    _, ann = run("Met UWV en leerwerkbedrijf Dijkwerk ontwikkelen we extra leerwerkplekken.")
+    find(ann, "Organisation", "Dijkwerk")
+
+
+def test_a_team_is_an_organisation_even_where_the_model_reads_a_place():
+    _, ann = run("We werken samen met de Voedselbank Noord-Drenthe en het Sociaal Team Veenwolde.")
+    find(ann, "Organisation", "Sociaal Team Veenwolde")
+    assert "Sociaal Team Veenwolde" not in named(ann, "Place")
