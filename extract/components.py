@@ -284,6 +284,11 @@ def _capitalised(tok: Token) -> bool:
     return tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text)
 
 
+def _camel(tok: Token) -> bool:
+    """'deltaWonen': a brand written with a lower-case first letter."""
+    return tok.is_alpha and tok.text[:1].islower() and any(c.isupper() for c in tok.text[1:])
+
+
 def _name_run(doc: Doc, start: int, lists: bool = True) -> int:
     """End of the capitalised words (and the small words between them) from `start`.
 
@@ -426,9 +431,9 @@ def _listed_names(doc: Doc) -> list[Span]:
         while i < len(doc):
             if doc[i].lower_ in {"de", "het"} and i + 1 < len(doc) and _capitalised(doc[i + 1]):
                 i += 1
-            if not (_capitalised(doc[i]) and not doc[i].is_sent_start):
+            if not ((_capitalised(doc[i]) or _camel(doc[i])) and not doc[i].is_sent_start):
                 break
-            end = _name_run(doc, i, lists=False)
+            end = max(_name_run(doc, i, lists=False), i + 1)
             spans.append(Span(doc, i, end, label="ORG"))
             if end + 1 < len(doc) and doc[end].lower_ in {"en", ","}:
                 i = end + 1

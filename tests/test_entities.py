@@ -269,3 +269,9 @@ def test_a_team_is_an_organisation_even_where_the_model_reads_a_place():
     _, ann = run("We werken samen met de Voedselbank Noord-Drenthe en het Sociaal Team Veenwolde.")
     find(ann, "Organisation", "Sociaal Team Veenwolde")
     assert "Sociaal Team Veenwolde" not in named(ann, "Place")
+
+
+def test_a_listed_brand_with_a_lower_case_first_letter_is_an_organisation():
+    _, ann = run("Met de woningcorporaties rivierWonen en Woonstichting Kade maken we afspraken.")
+    find(ann, "Organisation", "rivierWonen")
+    find(ann, "Organisation", "Woonstichting Kade")
