@@ -285,7 +285,7 @@ def _capitalised(tok: Token) -> bool:
 
 
 def _camel(tok: Token) -> bool:
-    """'deltaWonen': a brand written with a lower-case first letter."""
+    """'rivierWonen': a brand written with a lower-case first letter."""
     return tok.is_alpha and tok.text[:1].islower() and any(c.isupper() for c in tok.text[1:])
 
 
