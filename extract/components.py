@@ -301,8 +301,10 @@ def _name_run(doc: Doc, start: int, lists: bool = True) -> int:
         if end > start and tok.is_sent_start:
             break
         if _capitalised(tok):
-            if end > start and tok.lower_ in _NAME_STARTERS:
-                break  # 'Zorgaanbieder Stichting Vallei Herstel': the name starts at Stichting
+            nxt = doc[end + 1] if end + 1 < len(doc) else None
+            if end > start and tok.lower_ in _NAME_STARTERS and nxt is not None and nxt.is_title:
+                break  # 'Zorgaanbieder Stichting X': the name starts at Stichting (but 'Anna
+                # Veldkamp Stichting' ends with it)
             end += 1
             continue
         nxt = doc[end + 1] if end + 1 < len(doc) else None
@@ -345,6 +347,23 @@ def _counts_something(doc: Doc, i: int) -> bool:
 def _is_head(tok: Token) -> bool:
     low = tok.lower_
     return low in _ORG_PREFIXES or bool(_ORG_HEAD.match(low)) or bool(_INSTRUMENT_HEAD.match(low))
+
+
+def _one_word_tail(doc: Doc, i: int) -> bool:
+    """'en' and one capitalised word that ends the name: a department's second task."""
+    if i + 1 >= len(doc) or doc[i].lower_ != "en":
+        return False
+    tail = doc[i + 1]
+    after = doc[i + 2] if i + 2 < len(doc) else None
+    places = {sp.start for sp in doc.spans.get(RULES_KEY, []) if sp.label_ == "PLACE"}
+    return (
+        tail.is_title
+        and tail.is_alpha
+        and not tail.is_sent_start
+        and not _is_head(tail)
+        and tail.i not in places  # 'team Noord en Utrecht': a municipality is a name of its own
+        and (after is None or not after.text[:1].isupper())
+    )
 
 
 def _named_heads(doc: Doc) -> list[Span]:
@@ -457,6 +476,8 @@ def _appositions(doc: Doc) -> list[Span]:
                 end = _name_run(doc, tok.i + 1)
                 while end + 1 < len(doc) and doc[end].text == "," and _capitalised(doc[end + 1]):
                     end = _name_run(doc, end + 1)
+                if _one_word_tail(doc, end):
+                    end += 2  # 'team Toezicht en Handhaving', 'afdeling Werk en Inkomen'
                 spans.append(Span(doc, tok.i, end, label="ORG"))
             continue
         if (
@@ -1069,7 +1090,9 @@ def _model_kind(span: Span) -> str | None:
     label = span.label_
     name_like = _is_name_like(span)
     if label in {"ORG", "LOC"} and name_like:
-        return "Organisation" if label == "ORG" else "Place"
+        if label == "LOC" and not _says_organisation(span):
+            return "Place"
+        return "Organisation"  # 'William Schrikker Stichting' is no place, whatever the model says
     multi_title = len(span) >= 2 and all(t.is_title or t.lower_ in _CONNECT for t in span)
     if multi_title and not span[0].is_sent_start and not name_like:
         return "Instrument"  # 'Positieve Gezondheid': a capitalised concept in mid-sentence
@@ -1097,6 +1120,11 @@ _PERSON_TITLES = {
 }
 
 
+def _says_organisation(span: Span) -> bool:
+    """A word of the name says it is an organisation: 'Team', 'Stichting', '...punt'."""
+    return any(_ORG_HEAD.match(t.lower_) or t.lower_ in _NAMING_PREFIXES for t in span)
+
+
 def _name_kind(span: Span) -> str | None:
     """A proper name found by its shape: the model's label where it has one, else an
     organisation (what policy texts mostly name)."""
@@ -1108,10 +1136,7 @@ def _name_kind(span: Span) -> str | None:
         _INSTRUMENT_HEAD.match(alpha[-1].lower_) or _INSTRUMENT_HEAD.match(alpha[0].lower_)
     ):
         return "Instrument"  # 'Gezond en Actief Leven Akkoord', 'Programmabegroting 2023'
-    if any(
-        _ORG_HEAD.match(t.lower_) or t.lower_ in _NAMING_PREFIXES or (t.is_upper and len(t) > 1)
-        for t in span
-    ):
+    if _says_organisation(span) or any(t.is_upper and len(t) > 1 for t in span):
         return "Organisation"  # 'Sociaal Team X' even where the model reads a place
     for ent in span.doc.ents:
         if ent.start < span.end and span.start < ent.end:

@@ -275,3 +275,16 @@ def test_a_listed_brand_with_a_lower_case_first_letter_is_an_organisation():
     _, ann = run("Met de woningcorporaties rivierWonen en Woonstichting Kade maken we afspraken.")
     find(ann, "Organisation", "rivierWonen")
     find(ann, "Organisation", "Woonstichting Kade")
+
+
+def test_a_name_ending_in_stichting_is_an_organisation():
+    _, ann = run("De gezinsvoogden van de Anna Veldkamp Stichting begeleiden de kinderen.")
+    find(ann, "Organisation", "Anna Veldkamp Stichting")
+    assert not named(ann, "Place")
+
+
+def test_a_department_keeps_its_second_task():
+    _, ann = run("Buurtbewoners lopen samen met het team Toezicht en Handhaving vaste rondes.")
+    find(ann, "Organisation", "team Toezicht en Handhaving")
+    _, ann = run("Het team Noord en Utrecht werken samen aan de aanpak.")
+    assert "team Noord en Utrecht" not in named(ann, "Organisation")
