@@ -182,10 +182,11 @@ def _find_more_mentions(
     after 'Zorg- en Veiligheidshuis'. Forms that are common words match only with their case."""
     words = common_words()
     patterns: list[tuple[re.Pattern, Entity]] = []
+    brands = _regional_brands(entities)
     for entity in entities:
         if entity.kind not in {"Organisation", "Law", "Instrument"}:
             continue
-        for form in {entity.name, *entity.aliases}:
+        for form in {entity.name, *entity.aliases, *brands.get(id(entity), ())}:
             if len(form) < 3:
                 continue
             parts = [re.escape(p) for p in re.split(r"[\s\-]+", form) if p]
@@ -210,6 +211,23 @@ def _find_more_mentions(
                 covered.append((b, e))
     for entity in entities:
         entity.mentions.sort(key=lambda m: (m.start, m.end))
+
+
+def _regional_brands(entities: list[Entity]) -> dict[int, list[str]]:
+    """'de GGD' after 'GGD Hollands Midden': the brand alone refers back to the one regional
+    organisation of that brand the document names. Not when it names two, or names the brand
+    as an entity of its own."""
+    named = {fold(form) for e in entities for form in (e.name, *e.aliases)}
+    by_brand: dict[str, list[Entity]] = defaultdict(list)
+    for entity in entities:
+        first, *rest = entity.name.split()
+        if entity.kind == "Organisation" and rest and first.isupper() and len(first) >= 2:
+            by_brand[first].append(entity)
+    return {
+        id(found[0]): [brand]
+        for brand, found in by_brand.items()
+        if len(found) == 1 and fold(brand) not in named
+    }
 
 
 _RUN = re.compile(r"[ \t\u00a0\u2007\u202f\u200b]{2,}|[\t\u00a0\u2007\u202f\u200b]")

@@ -288,3 +288,24 @@ def test_a_department_keeps_its_second_task():
     find(ann, "Organisation", "team Toezicht en Handhaving")
     _, ann = run("Het team Noord en Utrecht werken samen aan de aanpak.")
     assert "team Noord en Utrecht" not in named(ann, "Organisation")
+
+
+def _activities(*texts: str) -> Annotations:
+    body = "\n".join(f"1.{i} {t}" for i, t in enumerate(texts, 1))
+    text = f"3.4 Zorg\n\n1. Meer inwoners krijgen hulp.\n\n{body}\n"
+    return annotate(text, parse_structure(text))
+
+
+def test_a_brand_alone_refers_back_to_its_one_regional_organisation():
+    ann = _activities(
+        "Samen met GGD Dijkland zetten we de aanpak voort.",
+        "De GGD houdt toezicht op de kwaliteit van de opvang.",
+    )
+    ggd = find(ann, "Organisation", "GGD Dijkland")
+    assert [m.activity_key for m in ggd.mentions] == ["a/s/3.4/1.1", "a/s/3.4/1.2"]
+    ann = _activities(
+        "Met GGD Dijkland en GGD Polderland zetten we de aanpak voort.",
+        "De GGD houdt toezicht op de kwaliteit van de opvang.",
+    )
+    for name in ("GGD Dijkland", "GGD Polderland"):  # two branches: 'de GGD' is neither
+        assert len(find(ann, "Organisation", name).mentions) == 1
