@@ -641,6 +641,14 @@ _PLACE_CUES = {
     "stad",
     "plaats",
     "plaatsen",
+    "kerkdorp",
+    "kerkdorpen",
+    "woonkern",
+    "woonkernen",
+    "dorpskern",
+    "dorpskernen",
+    "buurtschap",
+    "buurtschappen",
 }
 
 
@@ -855,6 +863,13 @@ def _preposition_places(doc: Doc) -> list[Span]:
                 break  # 'de Amersfoortse wijken': a word describing the next one
             spans.append(Span(doc, i, i + 1, label="PLACE_GUESS"))
             i += 1
+            while (
+                i + 2 < len(doc)
+                and doc[i].lower_ in {"en", ","}
+                and _named_with_article(doc, i + 1)
+            ):
+                spans.append(Span(doc, i + 1, i + 3, label="PLACE"))
+                i += 3  # 'in Krakeel, De Weide en ...': a listed name with its own article
             if i + 1 < len(doc) and doc[i].lower_ in {"en", ","}:
                 j = i + 1
                 if j + 1 < len(doc) and doc[j].lower_ in {"de", "het"}:
@@ -864,6 +879,19 @@ def _preposition_places(doc: Doc) -> list[Span]:
                     continue
             break
     return spans
+
+
+def _named_with_article(doc: Doc, i: int) -> bool:
+    """'De Weide' in mid-sentence: the capital says the article is part of the name."""
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    after = doc[i + 2] if i + 2 < len(doc) else None
+    return (
+        doc[i].text in {"De", "Het"}
+        and not doc[i].is_sent_start
+        and nxt is not None
+        and _capitalised(nxt)
+        and (after is None or not _capitalised(after))
+    )
 
 
 @Language.component("bg_name_rules", assigns=["doc.spans"])
@@ -999,10 +1027,11 @@ _PRIORITY = {
 def _clean(span: Span) -> Span | None:
     doc = span.doc
     start, end = span.start, span.end
+    place = span.label_ in {"PLACE", "PLACE_GUESS", "LOC"}  # 'De Weide', 'De Bilt'
     while start < end and (
         doc[start].is_space
         or doc[start].is_punct
-        or doc[start].lower_ in _ARTICLES
+        or (doc[start].lower_ in _ARTICLES and not (place and _named_with_article(doc, start)))
         or not doc[start].text.strip()
     ):
         start += 1

@@ -309,3 +309,15 @@ def test_a_brand_alone_refers_back_to_its_one_regional_organisation():
     )
     for name in ("GGD Dijkland", "GGD Polderland"):  # two branches: 'de GGD' is neither
         assert len(find(ann, "Organisation", name).mentions) == 1
+
+
+def test_listed_places_keep_their_own_article():
+    _, ann = run("Het fonds steunt bewonersinitiatieven in Veenhoek, De Bleek en Maasveld.")
+    for place in ("Veenhoek", "De Bleek", "Maasveld"):
+        find(ann, "Place", place)
+
+
+def test_names_after_kerkdorpen_are_places():
+    _, ann = run("In de kerkdorpen Oldenhove en Wierum doen we dit samen met vrijwilligers.")
+    find(ann, "Place", "Oldenhove")
+    find(ann, "Place", "Wierum")
