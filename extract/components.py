@@ -226,11 +226,34 @@ _ORG_APPOSITION = {
 }
 
 
+_LAW_ABBREVIATION = re.compile(r"^W[b-df-hj-np-tv-z][a-z]{1,4}$")  # Wsnp, Wlz; not Waal
+
+
+def _law_abbreviations(doc: Doc) -> list[Span]:
+    """'in de Wsnp terechtkomen': the short name of a law is a W, a consonant and a few
+    lower-case letters after 'de', and no common word ('langs de Waal' is no law)."""
+    words = common_words()
+    listed = {i for sp in doc.spans.get(RULES_KEY, []) if sp.id_ for i in range(sp.start, sp.end)}
+    spans = []
+    for tok in doc[1:]:
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if (
+            _LAW_ABBREVIATION.match(tok.text)
+            and tok.lower_ not in words
+            and doc[tok.i - 1].text == "de"  # 'De Wolden' is a name with its article
+            and not tok.is_sent_start
+            and tok.i not in listed
+            and (nxt is None or not nxt.text[:1].isupper())
+        ):
+            spans.append(Span(doc, tok.i, tok.i + 1, label="LAW"))
+    return spans
+
+
 def _law_spans(doc: Doc) -> list[Span]:
     """'Wet verplichte GGZ', 'wet Inburgering', 'Wet meldcode huiselijk geweld en
     kindermishandeling': the word Wet plus the words of its name, up to where the sentence
     goes on."""
-    spans = []
+    spans = _law_abbreviations(doc)
     for tok in doc:
         if tok.lower_ != "wet":
             continue

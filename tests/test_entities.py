@@ -321,3 +321,9 @@ def test_names_after_kerkdorpen_are_places():
     _, ann = run("In de kerkdorpen Oldenhove en Wierum doen we dit samen met vrijwilligers.")
     find(ann, "Place", "Oldenhove")
     find(ann, "Place", "Wierum")
+
+
+def test_a_short_law_name_after_de_is_a_law():
+    _, ann = run("Schuldhulp voor inwoners die in de Wzvp terechtkomen, langs de Waal.")
+    find(ann, "Law", "Wzvp")
+    assert "Waal" not in named(ann, "Law")
