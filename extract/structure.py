@@ -42,6 +42,8 @@ _TABLE_HEADERS = {
     "doelen",
     "doelstellingen",
     "activiteiten",
+    "acties",
+    "actiepunten",
     "prestaties",
     "maatregelen",
     "wat willen we bereiken?",
@@ -87,7 +89,7 @@ class _Line:
 
 def _is_table_row(flat: str) -> bool:
     """A line of a table of figures: three or more numbers making up a good part of it."""
-    words = flat.split()
+    words = [w for w in flat.split() if w not in {"|", "¦"}]  # cells may be set off by pipes
     numbers = sum(1 for w in words if _NUMBER_TOKEN.match(w) and any(c.isdigit() for c in w))
     return numbers >= 3 and numbers >= 0.3 * len(words) and not flat.endswith((".", ":"))
 

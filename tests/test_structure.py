@@ -350,6 +350,21 @@ def test_table_headers_and_export_footer_are_skipped():
         assert furniture not in everything
 
 
+def test_an_acties_heading_and_a_table_with_pipes_are_no_activities():
+    text = (
+        "2 Werk en inkomen\n\n"
+        "2.1 Participatie\n\n"
+        "Indicator | 2020 | 2021 | 2022\n"
+        "Aantal huishoudens met een uitkering | 4.940 | 4.610 | 4.215\n\n"
+        "Doelen\n"
+        "1) Meer inwoners hebben betaald werk.\n\n"
+        "Acties\n"
+        "Actie 1.1 We begeleiden werkzoekenden naar werk.\n"
+    )
+    tree = parse(text)
+    assert acts(tree) == [("2.1", "1.1", ["1"], "We begeleiden werkzoekenden naar werk.")]
+
+
 def test_text_without_numbered_goals_keeps_paragraphs_and_warns():
     text = "Inleiding\n\nDe gemeente werkt aan een groene stad.\n\nWe planten bomen.\n"
     tree = parse(text)
