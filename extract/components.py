@@ -179,9 +179,11 @@ _ORG_PREFIXES = {
     "dienst",
     "loket",
 }
-# prefixes that make a name an organisation whatever the model says ('huis', 'centrum',
-# 'raad' also name places and districts: 'Huis ter Heide', 'Centrum')
-_NAMING_PREFIXES = _ORG_PREFIXES - {"huis", "centrum", "raad", "netwerk", "platform", "academie"}
+# words that make a name an organisation whatever the model says ('huis', 'centrum', 'raad'
+# also name places and districts: 'Huis ter Heide', 'Centrum'; 'fonds': 'Oranje Fonds')
+_NAMING_PREFIXES = (
+    _ORG_PREFIXES - {"huis", "centrum", "raad", "netwerk", "platform", "academie"}
+) | {"fonds"}
 _ORG_HEAD = re.compile(  # compounds only ('Werkgeversservicepunt'); bare heads are _ORG_PREFIXES
     r"^[a-zà-ÿ]{2,}(punt|bedrijf|fonds|huis|team|teams|centrum|instituut|dienst|bureau|loket|"
     r"coalitie|alliantie|federatie|groep|stichting|academie|coöperatie|vereniging|platform|zorg|bond|"
@@ -226,6 +228,7 @@ _ORG_APPOSITION = {
 }
 
 
+_YEAR = re.compile(r"(19|20)\d\d")
 _LAW_ABBREVIATION = re.compile(r"^W[b-df-hj-np-tv-z][a-z]{1,4}$")  # Wsnp, Wlz; not Waal
 
 
@@ -294,6 +297,8 @@ def _law_spans(doc: Doc) -> list[Span]:
                 # particle ('op' before 'de' may still be part of the name: 'Wet op de ...')
                 break
             end += 1
+            if end > tok.i + 2 and _YEAR.fullmatch(t.text):
+                break  # 'de Wet inburgering 2021 van kracht': a year closes the name
         if end > tok.i + 1:
             spans.append(Span(doc, tok.i, end, label="LAW"))
     return spans
@@ -1244,11 +1249,14 @@ def bg_entity_typer(doc: Doc) -> Doc:
             candidates.append((_rank("model", typed), typed))
             continue
         source = "gazetteer" if span.id_ and span.label_ != "ACTORGROUP" else span.label_
+        kind = _KIND[span.label_]
+        if span.label_ == "CONCEPT" and _says_organisation(span):
+            kind = "Organisation"  # 'Oranje Fonds': capitalised common words naming a body
         typed = Span(
             doc,
             span.start,
             span.end,
-            label=_KIND[span.label_],
+            label=kind,
             kb_id=span.id_,
             span_id="gazetteer" if source == "gazetteer" else "rule",
         )

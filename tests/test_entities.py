@@ -320,6 +320,24 @@ BOUNDARIES = [
         [("Law", "Wzvp")],
         [("Law", "Waal")],
     ),
+    (
+        "a-year-closes-a-law-name",
+        "Sinds 1 januari is de nieuwe Wet inburgering 2021 van kracht.",
+        [("Law", "Wet inburgering 2021")],
+        [("Law", "Wet inburgering 2021 van kracht")],
+    ),
+    (
+        "a-fonds-is-an-organisation",
+        "Met een bijdrage van het Veenkoloniaal Fonds en het Anna Polak Fonds, dat kinderen helpt.",
+        [("Organisation", "Veenkoloniaal Fonds"), ("Organisation", "Anna Polak Fonds")],
+        [("Instrument", "Veenkoloniaal Fonds"), ("Place", "Anna Polak Fonds")],
+    ),
+    (
+        "a-department-and-the-next-organisation-are-two-names",
+        "Met de afdeling Dijkland en Zorggroep Weidezicht onderzoeken we de zorg.",
+        [("Organisation", "afdeling Dijkland"), ("Organisation", "Zorggroep Weidezicht")],
+        [("Organisation", "afdeling Dijkland en Zorggroep")],
+    ),
 ]
 
 
