@@ -470,7 +470,8 @@ def _listed_names(doc: Doc) -> list[Span]:
     for tok in doc:
         i = tok.i + 1
         if tok.lower_ in _PLURAL_CUES and tok.is_lower:
-            pass
+            if i + 1 < len(doc) and doc[i].text in {",", ":"}:
+                i += 1  # 'de grootste aanbieders, X en Y'
         elif tok.lower_ in actor_words() and i < len(doc) and doc[i].lower_ == "van":
             i += 1
         else:
@@ -822,14 +823,18 @@ def _regional_branches(doc: Doc, spans: list[Span]) -> list[Span]:
     """A national name followed by a region is a regional organisation: 'Veilig Thuis
     Groningen', 'GGD Drenthe' (the national brand keeps its own entity elsewhere); so is a
     name of a kind of service followed by a region written with a hyphen ('Zorg- en
-    Veiligheidshuis Gelderland-Midden')."""
+    Veiligheidshuis Gelderland-Midden'); and a name followed by 'afdeling' and a place."""
     places = {sp.start for sp in spans if sp.label_ == "PLACE" and sp.id_}
     out = []
     for span in spans:
-        if span.label_ != "ORG" or span.end >= len(doc):
+        if span.label_ not in {"ORG", "NAME"} or span.end + 1 >= len(doc):
             continue
         nxt = doc[span.end]
-        if not _capitalised(nxt) or nxt.is_sent_start or _is_head(nxt):
+        if nxt.text == "afdeling" and _capitalised(doc[span.end + 1]):
+            # 'Alzheimer Nederland afdeling Arnhem': a national body's local branch
+            out.append(Span(doc, span.start, span.end + 2, label="ORG_SPECIFIC"))
+            continue
+        if span.label_ != "ORG" or not _capitalised(nxt) or nxt.is_sent_start or _is_head(nxt):
             continue
         if span.id_:
             out.append(

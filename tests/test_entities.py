@@ -338,6 +338,18 @@ BOUNDARIES = [
         [("Organisation", "afdeling Dijkland"), ("Organisation", "Zorggroep Weidezicht")],
         [("Organisation", "afdeling Dijkland en Zorggroep")],
     ),
+    (
+        "a-national-body-and-its-local-branch-are-one-name",
+        "Met Parkinson Vereniging afdeling Dijkland onderzoeken we de zorg.",
+        [("Organisation", "Parkinson Vereniging afdeling Dijkland")],
+        [("Organisation", "afdeling Dijkland")],
+    ),
+    (
+        "names-listed-after-a-kind-and-a-comma",
+        "Met de grootste aanbieders, Jeugdhulp Dijkzoom en Stichting Kompas, maken we afspraken.",
+        [("Organisation", "Jeugdhulp Dijkzoom"), ("Organisation", "Stichting Kompas")],
+        [],
+    ),
 ]
 
 
