@@ -1183,8 +1183,15 @@ _PERSON_TITLES = {
 
 
 def _says_organisation(span: Span) -> bool:
-    """A word of the name says it is an organisation: 'Team', 'Stichting', '...punt'."""
-    return any(_ORG_HEAD.match(t.lower_) or t.lower_ in _NAMING_PREFIXES for t in span)
+    """A word of the name says it is an organisation: 'Team', 'Stichting', '...punt', and
+    'Regio' written with a capital in mid-sentence ('Regio Twente', the public body; 'de regio
+    Twente' is the area)."""
+    return any(
+        _ORG_HEAD.match(t.lower_)
+        or t.lower_ in _NAMING_PREFIXES
+        or (t.text == "Regio" and not t.is_sent_start)
+        for t in span
+    )
 
 
 def _name_kind(span: Span) -> str | None:

@@ -350,6 +350,18 @@ BOUNDARIES = [
         [("Organisation", "Jeugdhulp Dijkzoom"), ("Organisation", "Stichting Kompas")],
         [],
     ),
+    (
+        "a-region-with-a-compass-word",
+        "We maken afspraken met de gemeenten in de regio Midden Dijkland over woonvormen.",
+        [("Place", "regio Midden Dijkland")],
+        [("Place", "regio Midden")],
+    ),
+    (
+        "a-capitalised-regio-is-the-public-body",
+        "Samen met Regio Veenland verdelen we de plaatsen in de regio Zandland.",
+        [("Organisation", "Regio Veenland"), ("Place", "regio Zandland")],
+        [("Place", "Regio Veenland")],
+    ),
 ]
 
 
