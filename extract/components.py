@@ -361,7 +361,7 @@ def _name_run(doc: Doc, start: int, lists: bool = True) -> int:
 
 
 def _counts_something(doc: Doc, i: int) -> bool:
-    """'Woonbron 24 tijdelijke woningen': the number counts what follows, it is no part of
+    """'Woonstichting Kade 24 tijdelijke woningen': the number counts what follows, it is no part of
     the name (unlike 'Speelwerk 013': an area code, with its leading zero)."""
     nxt = doc[i + 1] if i + 1 < len(doc) else None
     return (
@@ -831,7 +831,7 @@ def _regional_branches(doc: Doc, spans: list[Span]) -> list[Span]:
             continue
         nxt = doc[span.end]
         if nxt.text == "afdeling" and _capitalised(doc[span.end + 1]):
-            # 'Alzheimer Nederland afdeling Arnhem': a national body's local branch
+            # 'Parkinson Vereniging afdeling Dijkland': a national body's local branch
             out.append(Span(doc, span.start, span.end + 2, label="ORG_SPECIFIC"))
             continue
         if span.label_ != "ORG" or not _capitalised(nxt) or nxt.is_sent_start or _is_head(nxt):
@@ -902,7 +902,7 @@ def _preposition_places(doc: Doc) -> list[Span]:
                 and _named_with_article(doc, i + 1)
             ):
                 spans.append(Span(doc, i + 1, i + 3, label="PLACE"))
-                i += 3  # 'in Krakeel, De Weide en ...': a listed name with its own article
+                i += 3  # 'in Veenhoek, De Bleek en ...': a listed name with its own article
             if i + 1 < len(doc) and doc[i].lower_ in {"en", ","}:
                 j = i + 1
                 if j + 1 < len(doc) and doc[j].lower_ in {"de", "het"}:
@@ -1104,7 +1104,7 @@ def _trim_to_name(span: Span) -> Span | None:
     X', as `_name_run` does for the rules)."""
     starters = [
         t.i
-        for t in span[1:-1]  # 'William Schrikker Stichting' ends with it: a name of its own
+        for t in span[1:-1]  # 'Anna Veldkamp Stichting' ends with it: a name of its own
         if t.lower_ in _NAME_STARTERS and t.text[:1].isupper()
     ]
     if starters:
@@ -1154,7 +1154,7 @@ def _model_kind(span: Span) -> str | None:
     if label in {"ORG", "LOC"} and name_like:
         if label == "LOC" and not _says_organisation(span):
             return "Place"
-        return "Organisation"  # 'William Schrikker Stichting' is no place, whatever the model says
+        return "Organisation"  # 'Anna Veldkamp Stichting' is no place, whatever the model says
     multi_title = len(span) >= 2 and all(t.is_title or t.lower_ in _CONNECT for t in span)
     if multi_title and not span[0].is_sent_start and not name_like:
         return "Instrument"  # 'Positieve Gezondheid': a capitalised concept in mid-sentence
