@@ -25,9 +25,11 @@ from beleidsgraaf.graph.store import (
     StoreError,
     compact,
     find_by_sha256,
+    graph_count,
     opened,
     raw_store,
     replace_graph,
+    worth_compacting,
 )
 
 __all__ = ["BuildResult", "extract", "build", "expand_paths", "SUPPORTED_SUFFIXES"]
@@ -119,7 +121,7 @@ def build(
     Documents are done one at a time, each in its own transaction, and nothing of one is kept
     in memory while the next is read: memory follows the largest document, not their number.
     An interrupt (Ctrl-C) between or during documents leaves every finished one in the store.
-    When something was written, the store is compacted at the end (faster queries).
+    When the run wrote a good part of the store, it is compacted at the end (faster queries).
     """
     options = _Options(
         municipality, year, spacy_model, entities, skip_duplicates, allow_unstructured,
@@ -133,7 +135,7 @@ def build(
             results.append(result)
             if on_result is not None:
                 on_result(result)
-        if any(r.status == "ok" for r in results):
+        if worth_compacting(sum(r.status == "ok" for r in results), graph_count(ds)):
             if on_compact is not None:
                 on_compact()
             compact(ds)

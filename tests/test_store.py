@@ -144,3 +144,11 @@ def test_build_compacts_the_store_only_after_writing(
     results = build([empty], store=store_path, entities=False, on_compact=lambda: calls.append("y"))
     assert [r.status for r in results] == ["failed"] and calls == ["x"]
     assert store_dump(store_path) == before
+
+
+@pytest.mark.parametrize(
+    ("written", "graphs", "expected"),
+    [(0, 0, False), (1, 1, True), (12, 100, True), (1, 11, False), (1, 1000, False)],
+)
+def test_compaction_only_when_the_run_wrote_a_good_part_of_the_store(written, graphs, expected):
+    assert store_mod.worth_compacting(written, graphs) is expected
