@@ -312,6 +312,18 @@ def _capitalised(tok: Token) -> bool:
     return tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text)
 
 
+def _opens_name(doc: Doc, i: int) -> bool:
+    """'Stichting X': a new name starts here, whatever came before ('Zorgaanbieder Stichting
+    X'); not at the last word of a name ('Anna Veldkamp Stichting')."""
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    return (
+        doc[i].lower_ in _NAME_STARTERS
+        and doc[i].text[:1].isupper()
+        and nxt is not None
+        and nxt.is_title
+    )
+
+
 def _camel(tok: Token) -> bool:
     """'rivierWonen': a brand written with a lower-case first letter."""
     return tok.is_alpha and tok.text[:1].islower() and any(c.isupper() for c in tok.text[1:])
@@ -329,10 +341,8 @@ def _name_run(doc: Doc, start: int, lists: bool = True) -> int:
         if end > start and tok.is_sent_start:
             break
         if _capitalised(tok):
-            nxt = doc[end + 1] if end + 1 < len(doc) else None
-            if end > start and tok.lower_ in _NAME_STARTERS and nxt is not None and nxt.is_title:
-                break  # 'Zorgaanbieder Stichting X': the name starts at Stichting (but 'Anna
-                # Veldkamp Stichting' ends with it)
+            if end > start and _opens_name(doc, end):
+                break
             end += 1
             continue
         nxt = doc[end + 1] if end + 1 < len(doc) else None
@@ -414,8 +424,8 @@ def _named_heads(doc: Doc) -> list[Span]:
                 i += 1
         if is_org and i < len(doc) and doc[i].lower_ in {"regio", "arbeidsmarktregio"}:
             i += 1
-        if i == tok.i + 1 and i < len(doc) and doc[i].lower_ in _NAME_STARTERS:
-            continue  # 'Zorgaanbieder Stichting X': a description; the name starts at Stichting
+        if i == tok.i + 1 and i < len(doc) and _opens_name(doc, i):
+            continue  # 'Zorgaanbieder Stichting X': a description before the name
         end = (
             _name_run(doc, i)
             if i < len(doc) and doc[i].text[:1].isupper() and not doc[i].is_sent_start
@@ -550,7 +560,7 @@ def _named_groups(doc: Doc, spans: list[Span]) -> list[Span]:
         if span.label_ != "ACTORGROUP" or not span[0].text[:1].isupper() or span.end >= len(doc):
             continue
         nxt = doc[span.end]
-        if nxt.lower_ in _NAME_STARTERS:
+        if _opens_name(doc, span.end):
             continue  # 'Zorgaanbieder Stichting X': the name starts at Stichting
         if nxt.text[:1].isupper() and not nxt.is_sent_start:
             start = span.start
@@ -1102,11 +1112,7 @@ def _trim_to_name(span: Span) -> Span | None:
     goedkeuring voor' -> 'Raad' (lower-case words other than 'van', 'de', ... end a name); and
     starts at a word such as 'Stichting' inside it ('Zorgaanbieder Stichting X' -> 'Stichting
     X', as `_name_run` does for the rules)."""
-    starters = [
-        t.i
-        for t in span[1:-1]  # 'Anna Veldkamp Stichting' ends with it: a name of its own
-        if t.lower_ in _NAME_STARTERS and t.text[:1].isupper()
-    ]
+    starters = [t.i for t in span[1:-1] if _opens_name(span.doc, t.i)]
     if starters:
         span = Span(span.doc, starters[0], span.end, label=span.label)
     end = span.start
