@@ -142,7 +142,6 @@ def _document(out, rng: random.Random, municipality: str, year: int) -> int:
     places = [f"{municipality}-wijk-{i}" for i in range(8)]
     instruments = ["Regiodeal", "Actieplan Eenzaamheid", f"Uitvoeringsplan {municipality}"]
     entities: set[tuple] = set()
-    partners_of: dict[URIRef, set[URIRef]] = {}
     offset = 0
     for si in range(1, 5):
         section = item_iri(doc, f"s/2.{si}")
@@ -197,8 +196,6 @@ def _document(out, rng: random.Random, municipality: str, year: int) -> int:
                     entities.add((kind, node, label, alias))
                     predicate = getattr(BG, RELATION_FOR_KIND[kind])
                     lines.append((act, predicate, node))
-                    if predicate == BG.involves:
-                        partners_of.setdefault(act, set()).add(node)
                     start = offset + rng.randint(0, 100)
                     mention = mention_iri(doc, start, start + len(label))
                     lines += [
@@ -218,7 +215,7 @@ def _document(out, rng: random.Random, municipality: str, year: int) -> int:
             lines.append((node, SKOS.altLabel, _nl(alias)))
         if kind == "Law":
             lines.append((node, OWL.sameAs, URIRef(f"https://wetten.overheid.nl/{node[-12:]}")))
-    lines += co_involvement_triples(doc, partners_of)  # as a build states them
+    lines += co_involvement_triples(doc, lines)  # as a build states them
     out.write("".join(_q(s, p, o, doc) for s, p, o in lines))
     return len(lines)
 

@@ -10,7 +10,7 @@ Derived from the same graph in the same transaction, they can never disagree wit
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from itertools import combinations
 
 from rdflib import Literal, URIRef
@@ -29,17 +29,19 @@ def co_involvement_iri(document: URIRef, first: URIRef, second: URIRef) -> URIRe
     return URIRef(f"{document}#co-involvement-{key}")
 
 
-def co_involvement_triples(
-    document: URIRef, partners_of: Mapping[URIRef, Iterable[URIRef]]
-) -> list[Triple]:
-    """`partners_of` maps each activity to the partners it involves.
+def co_involvement_triples(document: URIRef, statements: Iterable[Triple]) -> list[Triple]:
+    """The pairs in a document's `bg:involves` statements (a Graph or any triples).
 
     The two partners of a pair are stated in the order of their IRIs (bg:firstPartner,
     bg:secondPartner), so the same pair is always one node with the same two roles, and a
     query can group pairs without comparing strings."""
+    partners_of: dict[URIRef, set[URIRef]] = {}
+    for activity, predicate, partner in statements:
+        if predicate == BG.involves:
+            partners_of.setdefault(activity, set()).add(partner)
     activities: dict[tuple[URIRef, URIRef], set[URIRef]] = {}
     for activity, partners in partners_of.items():
-        for pair in combinations(sorted(set(partners), key=str), 2):
+        for pair in combinations(sorted(partners, key=str), 2):
             activities.setdefault(pair, set()).add(activity)
     triples: list[Triple] = []
     for (first, second), acts in sorted(activities.items()):

@@ -159,12 +159,9 @@ def document_graph(
         for e in annotations.entities:
             for m in e.mentions:
                 _mention(g, doc, context, text, m, nodes[id(e)])
-        partners_of: dict[URIRef, set[URIRef]] = {}
         for rel in annotations.relations:
             subject = item_iri(doc, rel.activity_key)
             g.add((subject, getattr(BG, rel.predicate), nodes[id(rel.entity)]))
-            if rel.predicate == "involves":
-                partners_of.setdefault(subject, set()).add(nodes[id(rel.entity)])
             if rel.role:
                 g.add(
                     (
@@ -173,7 +170,7 @@ def document_graph(
                         Literal(rel.role, lang="nl"),
                     )
                 )
-        for triple in co_involvement_triples(doc, partners_of):
+        for triple in co_involvement_triples(doc, list(g.triples((None, BG.involves, None)))):
             g.add(triple)
     for triple in municipality_triples(doc, meta.municipality) + entity_links(g):
         g.add(triple)  # national identifiers: TOOI, BWB, Wikidata (extract/linking.py)

@@ -23,6 +23,12 @@ ORG_B, ORG_A, GROUP = (
 )
 
 
+def _involves(partners_of: dict) -> list:
+    """Activity -> partners as bg:involves statements, with one that is not (ignored)."""
+    triples = [(act, BG.involves, p) for act, ps in partners_of.items() for p in ps]
+    return triples + [(A1, BG.concernsLaw, URIRef("https://example.org/id/law/x"))]
+
+
 def _graph(triples) -> Graph:
     g = Graph()
     for t in triples:
@@ -31,7 +37,9 @@ def _graph(triples) -> Graph:
 
 
 def test_one_node_per_pair_with_count_and_activities():
-    g = _graph(co_involvement_triples(DOC, {A1: [ORG_B, ORG_A], A2: {ORG_A, ORG_B, GROUP}}))
+    g = _graph(
+        co_involvement_triples(DOC, _involves({A1: [ORG_B, ORG_A], A2: [ORG_A, ORG_B, GROUP]}))
+    )
     pairs = {
         (g.value(n, BG.firstPartner), g.value(n, BG.secondPartner)): n
         for n in g.subjects(RDF.type, BG.CoInvolvement)
@@ -46,7 +54,7 @@ def test_one_node_per_pair_with_count_and_activities():
 
 
 def test_single_partners_and_repeats_make_no_pair():
-    assert co_involvement_triples(DOC, {A1: [ORG_A], A2: [ORG_B, ORG_B], A3: []}) == []
+    assert co_involvement_triples(DOC, _involves({A1: [ORG_A], A2: [ORG_B, ORG_B], A3: []})) == []
 
 
 def test_nodes_belong_to_their_document():
@@ -56,7 +64,7 @@ def test_nodes_belong_to_their_document():
 
 
 def test_shapes_reject_a_broken_co_involvement():
-    g = _graph(co_involvement_triples(DOC, {A1: [ORG_A, ORG_B]}))
+    g = _graph(co_involvement_triples(DOC, _involves({A1: [ORG_A, ORG_B]})))
     for node, kind in ((ORG_A, BG.Organisation), (ORG_B, BG.Organisation), (A1, BG.Activity)):
         g.add((node, RDF.type, kind))
     g.add((ORG_A, SKOS.prefLabel, Literal("A", lang="nl")))

@@ -230,10 +230,7 @@ def _doc_graph(municipality: str, year: int, sections: dict) -> Graph:
                 g.add((sentence, NIF.anchorOf, Literal(sentence_text)))
                 for kind, name in named:
                     _entity(g, doc, act, sentence, start, sentence_text, kind, name, municipality)
-    partners_of: dict = {}
-    for act, _, partner in g.triples((None, BG.involves, None)):
-        partners_of.setdefault(act, set()).add(partner)
-    for triple in co_involvement_triples(doc, partners_of):  # as a build states them
+    for triple in co_involvement_triples(doc, list(g)):  # as a build states them
         g.add(triple)
     return g
 
