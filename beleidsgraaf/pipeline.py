@@ -24,8 +24,8 @@ from beleidsgraaf.extract.triples import DocumentMeta, document_graph
 from beleidsgraaf.graph.store import (
     StoreError,
     compact,
+    document_graphs,
     find_by_sha256,
-    graph_count,
     opened,
     raw_store,
     replace_graph,
@@ -135,7 +135,7 @@ def build(
             results.append(result)
             if on_result is not None:
                 on_result(result)
-        if worth_compacting(sum(r.status == "ok" for r in results), graph_count(ds)):
+        if worth_compacting(sum(r.status == "ok" for r in results), len(document_graphs(ds))):
             if on_compact is not None:
                 on_compact()
             compact(ds)

@@ -30,7 +30,6 @@ __all__ = [
     "raw_store",
     "compact",
     "worth_compacting",
-    "graph_count",
 ]
 
 _TMP_GRAPH = "urn:beleidsgraaf:tmp:"
@@ -145,11 +144,6 @@ def worth_compacting(written: int, graphs: int) -> bool:
     a new store): yes. After one document into a large store: no - a full compaction would
     cost seconds per million triples each time, and RocksDB compacts in the background."""
     return written > 0 and written * 10 >= graphs
-
-
-def graph_count(dataset: Dataset) -> int:
-    """Named graphs in the store (milliseconds, unlike counting triples)."""
-    return sum(1 for _ in raw_store(dataset).named_graphs())
 
 
 def document_graphs(dataset: Dataset) -> list[URIRef]:
