@@ -76,20 +76,6 @@ class _Groups:
             self.parent[rb] = ra
 
 
-def _blocks(text: str, tree: DocumentTree) -> list[tuple[int, int, str | None]]:
-    """Text ranges to read: each activity (relations come from its own text only), and the
-    goals and the title lines before the first heading, whose names are entities of the
-    document without a relation. (Headings are left out: short title-case lines mislead the
-    model more than they name things.)"""
-    blocks = [(a.start, a.end, a.key) for a in tree.activities if a.end > a.start]
-    blocks += [(g.start, g.end, None) for g in tree.goals if g.end > g.start]
-    starts = [s.start for s in tree.sections] or [b for b, _, _ in blocks]
-    first = min(starts, default=0)
-    if text[:first].strip():
-        blocks.append((0, first, None))
-    return sorted(blocks)
-
-
 def annotate(
     text: str,
     tree: DocumentTree,
@@ -98,7 +84,7 @@ def annotate(
 ) -> Annotations:
     """Entities named in the document's activities, merged, with one relation per mention."""
     nlp = pipeline(spacy_model)
-    blocks = _blocks(text, tree)
+    blocks = tree.reading_blocks(text)
     raw: list[tuple[str, str, str, Mention]] = []  # (kind, kb_id, surface, mention)
     pairs: list[tuple[str, str]] = []
     sentences: dict[str | None, list[tuple[int, int]]] = {}

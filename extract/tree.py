@@ -64,7 +64,28 @@ class DocumentTree:
     goals: list[Goal] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # text ranges that are neither goal nor activity but are read for entities (introductions,
+    # ambitions, explanations of a page); furniture and tables are never in here
+    prose: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def has_structure(self) -> bool:
         return bool(self.goals)
+
+    def reading_blocks(self, text: str) -> list[tuple[int, int, str | None]]:
+        """Text ranges the entity step reads, with the key of the activity each belongs to.
+
+        Each activity (relations come from its own text only), then the goals, the other prose
+        of the document and the title lines before the first heading, whose names are entities
+        of the document without a relation. Headings, furniture and tables are left out:
+        short title-case lines and glued table cells mislead the model more than they name
+        things.
+        """
+        blocks = [(a.start, a.end, a.key) for a in self.activities if a.end > a.start]
+        blocks += [(g.start, g.end, None) for g in self.goals if g.end > g.start]
+        blocks += [(b, e, None) for b, e in self.prose if e > b]
+        starts = [s.start for s in self.sections] or [b for b, _, _ in blocks]
+        first = min(starts, default=0)
+        if text[:first].strip():
+            blocks.append((0, first, None))
+        return sorted(blocks)
