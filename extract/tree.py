@@ -17,9 +17,10 @@ def normalise_space(text: str) -> str:
 
 @dataclass(eq=False)
 class Section:
-    """A numbered heading: programme, sub-programme, task field."""
+    """A heading of a programme, sub-programme, theme or task field; `notation` is its number
+    as written, None when it has none (web pages often name sections without a number)."""
 
-    notation: str
+    notation: str | None
     title: str
     start: int
     end: int
@@ -28,14 +29,15 @@ class Section:
 
     @property
     def depth(self) -> int:
-        return self.notation.count(".") + 1
+        return self.notation.count(".") + 1 if self.notation else 1
 
 
 @dataclass(eq=False)
 class Goal:
-    """A numbered policy goal within a section; `start`/`end` cover its wording."""
+    """A policy goal within a section; `start`/`end` cover its wording. `notation` is None for
+    a goal that a heading introduces rather than a number."""
 
-    notation: str
+    notation: str | None
     text: str
     start: int
     end: int
@@ -70,7 +72,8 @@ class DocumentTree:
 
     @property
     def has_structure(self) -> bool:
-        return bool(self.goals)
+        """Goals, or the sections and activities of a page layout: something to build."""
+        return bool(self.goals) or bool(self.sections and self.activities)
 
     def reading_blocks(self, text: str) -> list[tuple[int, int, str | None]]:
         """Text ranges the entity step reads, with the key of the activity each belongs to.

@@ -121,7 +121,8 @@ def document_graph(
         node = item_iri(doc, s.key)
         sections[id(s)] = node
         g.add((node, RDF.type, BG.Section))
-        g.add((node, SKOS.notation, Literal(s.notation)))
+        if s.notation is not None:
+            g.add((node, SKOS.notation, Literal(s.notation)))
         g.add((node, RDFS.label, Literal(s.title, lang="nl")))
         parent = sections.get(id(s.parent)) if s.parent else doc
         g.add((node, DCTERMS.isPartOf, parent or doc))
@@ -132,7 +133,8 @@ def document_graph(
         node = item_iri(doc, goal.key)
         goals[id(goal)] = node
         g.add((node, RDF.type, BG.Goal))
-        g.add((node, SKOS.notation, Literal(goal.notation)))
+        if goal.notation is not None:
+            g.add((node, SKOS.notation, Literal(goal.notation)))
         g.add((node, RDFS.label, Literal(goal.text, lang="nl")))
         g.add((node, BG.position, Literal(position)))
         g.add((node, DCTERMS.isPartOf, sections[id(goal.section)] if goal.section else doc))

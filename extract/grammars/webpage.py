@@ -1,0 +1,642 @@
+"""The layout of budget web pages: fixed headings say what the paragraphs below them are.
+
+A municipality's budget site gives each programme or task field a page, and every page has the
+same few fixed headings ("Wat willen we bereiken?", "Wat gaan we doen?", "Wat mag het
+kosten?"). Goals are rarely numbered there; what a paragraph is follows from the heading above
+it. The reader works in three steps, and never moves an offset:
+
+1. each line gets a kind: furniture (navigation, breadcrumbs, metadata blocks, "Lees meer"),
+   a page or site title (a new page starts: what follows belongs to the document until a
+   section heading comes), a chapter heading of the budget book, a table line (figures, glued
+   cells, "Lasten", "bedragen x € 1.000"), a fixed heading with its kind, an explicit section
+   heading ("Programma 6 | Sociaal domein", "Taakveld 6.1 ...", "2.1 Zorg"), a numbered item,
+   a bullet, a short title-like line, or prose;
+2. lines broken mid-sentence are joined into paragraphs (a line that ends a sentence ends its
+   paragraph);
+3. a small state machine walks the paragraphs: the last fixed heading sets the mode (goal,
+   doing, introduction, ambition, finance, indicators), and each paragraph becomes a goal, an
+   activity or prose by that mode. A short line becomes a section when it opens a page, stands
+   right below a doing heading, or heads further headings; above prose it names the goal or
+   activity below it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..tree import Activity, DocumentTree, Goal, Section, normalise_space
+from .lines import TERMINAL, is_table_row, split_lines
+
+__all__ = ["parse", "furniture_lines"]
+
+# -- what a line is ---------------------------------------------------------------------------
+
+# fixed headings, matched against the whole line in lower case without ':' or '?' at the end;
+# the first pattern that matches decides the kind
+_FIXED: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "finance",
+        re.compile(
+            r"(wat (mag|mocht|gaat|zal) (het|dit) (ons )?kosten|wat (heeft|kost|kostte) (het|dit)"
+            r"( ons)?( gekost)?|financi(eel|ële|ele) (overzicht|informatie|toelichting|"
+            r"analyse)( programma)?|financiën|toelichting per taakveld|analyse (van )?"
+            r"afwijkingen|lasten (en|&) baten|baten (en|&) lasten|overzicht (van )?(baten en "
+            r"lasten|lasten en baten)|verschillenanalyse|investeringen|"
+            r"wat gaat het kosten.*|wat heeft het gekost.*)\b.*"
+        ),
+    ),
+    (
+        "indicator",
+        re.compile(
+            r"((beleids|prestatie-?|effect)?indicatoren|indicatoren en streefwaarden|"
+            r"verplichte beleidsindicatoren|kengetallen)\b.*"
+        ),
+    ),
+    (
+        "goal",
+        re.compile(
+            r"(wat (willen|wil|wilden|wilde) (we|wij|\w+( \w+)?) (bereiken|bereikt hebben|"
+            r"realiseren)( in \d{4})?|wat is (het|ons) doel|wat is beoogd.*|"
+            r"(hoofd|beleids|sub)?doel(en|stelling|stellingen)?( \d{4})?|"
+            r"beoogd(e)? maatschappelijk(e)? effect(en)?|maatschappelijk(e)? effect(en)?|"
+            r"beoogde resultaten|resultaat|resultaten|toelichting op (het )?beleidsdoel(en)?)"
+        ),
+    ),
+    (
+        "doing",
+        re.compile(
+            r"(wat (gaan|gingen|ga|gaat|hebben|heeft|deden|doen|hadden) (we|wij|de gemeente|"
+            r"\w+)\b.{0,60}\b(doen|gedaan|bereikt|gerealiseerd|ondernomen|uitgevoerd|behaald)"
+            r"\b.*|(wat zijn )?(onze )?(belangrijkste )?(uitdagingen|opgaven)|"
+            r"waar stonden we.*|terugblik.*|(relevante |actuele |belangrijke )?"
+            r"(beleids)?ontwikkelingen.*|trends( en ontwikkelingen)?|activiteiten.*|acties|"
+            r"actiepunten|maatregelen|prestaties.*|speerpunten.*|toelichting|"
+            r"beleidsuitvoering.*|wat hebben we (daarvoor |ervoor )?gedaan.*)"
+        ),
+    ),
+    (
+        "intro",
+        re.compile(
+            r"(inleiding|programma inleiding|samenvatting|bestuurlijke (samenvatting|"
+            r"hoofdlijnen)|leeswijzer|voorwoord|waar staat (het|dit) programma voor|"
+            r"omschrijving( van het)?( programma)?|wat is het|algemeen|"
+            r".{3,60}: wat is het)"
+        ),
+    ),
+    ("ambition", re.compile(r"((onze )?ambitie(s)?|missie|visie|(onze )?ambities)")),
+    (
+        "other",
+        re.compile(
+            r"(verbonden partijen|risico'?s|risico’s|weerstandsvermogen|"
+            r"(overzicht )?reserves( en voorzieningen)?)"
+        ),
+    ),
+]
+# chapter headings of the budget book: no sections (an optional number in front)
+_CHAPTER = re.compile(
+    r"^(\d+(\.\d+)*\.?\s+)?(beleidsprogramma[’'`]?s|programma[’'`]?s|programma overzicht|"
+    r"programmaoverzicht|algemeen beeld|algemene financi(ële|ele) toelichting|"
+    r"doelenboom|beleidsvelden|paragrafen|bijlagen|beleidsverantwoording.*|"
+    r"financi(ële|ele) begroting|jaarverslag|jaarrekening|programmaplan)$"
+)
+# a page or site title: a new page starts
+_PAGE_TITLE = re.compile(
+    r"^((concept[- ])?(programma)?begroting(en)?|jaarstukken|jaarverslag|jaarrekening|"
+    r"programmarekening|bestuursrapportage|voorjaarsnota|najaarsnota|kadernota|"
+    r"perspectiefnota|(tweede |eerste )?(tussen|berap|burap)\w*)"
+    r"( en \w+)?\s*\d{4}(\s*[-–/]\s*\d{2,4})?$"
+)
+_FURNITURE = re.compile(
+    r"^(terug naar (navigatie|boven|overzicht)|naar boven|lees (meer|verder|minder)|"
+    r"bekijk\b|portal$|home$|menu$|zoeken$|print$|delen$|deel deze pagina|"
+    r"deze pagina is gebouwd|(coördinerend |verantwoordelijk )?portefeuillehouder|"
+    r"aanspreekpunt|betrokken (afdeling|sector|portefeuillehouder)|(\(deel\))?budgethouder|"
+    r"financieel adviseur|verantwoordelijk(e)? (wethouder|bestuurder)|wethouder(s)?\b.{0,60}$|"
+    r"naam/omschrijving$|planning$|toon (meer|alles)|klik (hier|op)|"
+    r"(niet |deels |grotendeels |gedeeltelijk )?(behaald|gerealiseerd|afgerond)\s*:|"
+    r"status\s*:|.*\bcookies?\b)",
+)
+_CODE = re.compile(r"^[A-Z]{1,4}\d+(\.\d+)*$")  # 'HD1', 'SD1.2': codes of a goal tree
+_DATE = re.compile(r"^\d{1,2}[-/]\d{1,2}[-/]\d{2,4}$")
+_BREADCRUMB = re.compile(r"^\S.{0,60}(\s(>|»|›)\s.{1,60}){2,}$")
+# finance table lines: labels of figures, headers of amounts, figures, glued cells
+_TABLE_WORDS = re.compile(
+    r"^((totaal )?(lasten|baten|saldo)( in €)?|totaal.{0,40}|rekening|begroting|realisatie|"
+    r"raming|toevoegingen( aan)? reserves|onttrekkingen( aan)? reserves|mutaties reserves|"
+    r"gerealiseerd resultaat|percentage van (de )?totale (uitgaven|lasten|begroting)|"
+    r"(bedragen|cijfers) (x|\*|in) .*|.*\(bedragen (x|\*|in) .*|"
+    r"\d{4}( (lasten|baten|saldo|begroting|rekening|realisatie))?|"
+    r"(begroting|rekening|realisatie|raming) \d{4}.*|taakveld|programma totaal|"
+    r"voordeel|nadeel|v|n)$"
+)
+_FIGURE = re.compile(r"^[€\s]*[-+–]?\s*[\d.,]+\s*(%|n|v|mln|miljoen)?\s*$", re.IGNORECASE)
+_GLUED = re.compile(r"[a-zé)][A-Z][a-z]|\d[A-Z][a-z]|[a-z]-?\d{1,3}\.\d{3}")
+_FIGURES = re.compile(r"[-–]?\d[\d.,]*")
+_BULLET = re.compile(r"^([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25a0\u2013\u2014*-]|o)\s+")
+_NUMBERED = re.compile(
+    r"^(?P<kw>(?:programma|taakveld|thema|deelprogramma|beleidsveld|product)\s+)?"
+    r"(?P<num>\d{1,2}[A-Z]?(?:\.\d{1,2})*)(?!\d)(?P<dot>\.)?(?:\s*[:|\-–]\s*|\s+|(?=[A-Z]))"
+    r"(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_KEYWORD_SECTION = re.compile(
+    r"^(?P<kw>programma|taakveld|thema|deelprogramma|beleidsveld)\s*[:|\-–]?\s+"
+    r"(?P<rest>[A-ZÀ-Ý].*)$"
+)
+_INLINE_GOAL = re.compile(
+    r"^(?P<kw>(?:hoofd|beleids|sub)?doel(?:stelling)?|resultaat|beoogd(?:e)? "
+    r"(?:maatschappelijk(?:e)? )?(?:effect|resultaat))"
+    r"(?:\s+(?P<num>[A-Z0-9]{1,3}(?:\.\d{1,2})*))?\s*:\s*(?P<rest>\S.*)$",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r"^(we|wij|ik|u|zij|het college|de gemeente|dit|dat|er)\b", re.I)
+_FINITE = re.compile(
+    r"\b(is|zijn|was|waren|wordt|worden|werd|werden|kan|kunnen|kon|heeft|hebben|had|"
+    r"krijgt|krijgen|gaat|gaan|blijft|blijven|moet|moeten|wil|willen|zal|zullen|"
+    r"groeit|groeien|staat|staan|doet|doen|komt|komen|voelen|voelt|leven|leeft|wonen|woont)\b"
+)
+_SCOPE = re.compile(
+    r"^(dit|het) (programma|taakveld|hoofdstuk|thema|beleidsveld)\b.{0,40}\b(omvat|bevat|"
+    r"gaat over|bestaat uit|richt zich|beschrijft)",
+    re.IGNORECASE,
+)
+_POINTER = re.compile(r"^(zie|voor (meer )?informatie|meer informatie)\b", re.IGNORECASE)
+_BUDGET_EFFECT = re.compile(
+    r"\((?:[^()]*\b(?:nadeel|voordeel|nadelig|voordelig|budgettair neutraal)\b[^()]*)\)",
+    re.IGNORECASE,
+)
+_PRINCIPLES = re.compile(
+    r"\b(uitgangspunt(en)?|principes?|ambities|kernwaarden|waarden|thema'?s|onderwerpen)\b",
+    re.IGNORECASE,
+)
+_ACTION_LEAD = re.compile(
+    r"\b(doen we|gaan we|we doen|wij doen|we gaan|wij gaan|zetten we|gebeurt)\b.{0,40}:$",
+    re.IGNORECASE,
+)
+_GOAL_OPENERS = ("meer ", "minder ")
+
+
+def _low(text: str) -> str:
+    return normalise_space(text).lower().rstrip(" :?.").strip()
+
+
+def fixed_kind(text: str) -> str | None:
+    """The kind of a fixed heading ('goal', 'doing', 'finance', ...), or None."""
+    low = _low(text)
+    if not low or len(low.split()) > 14:
+        return None
+    for kind, pattern in _FIXED:
+        if pattern.fullmatch(low):
+            return kind
+    return None
+
+
+def _is_pipe_row(text: str) -> bool:
+    return text.count("|") >= 1 and (text.startswith("|") or text.rstrip().endswith("|") or text.count("|") >= 2)
+
+
+def _is_table(text: str, flat: str, low: str) -> bool:
+    if _FIGURE.match(flat) and any(c.isdigit() for c in flat):
+        return True
+    if _TABLE_WORDS.match(low) or is_table_row(flat):
+        return True
+    figures = _FIGURES.findall(flat)
+    if len(figures) >= 4 and not flat.endswith((".", ":", ";")):
+        digits = sum(len(f) for f in figures)
+        if digits >= 0.25 * len(flat.replace(" ", "")):
+            return True
+    glued = _GLUED.findall(flat)
+    return len(glued) >= 2 and (any(c.isdigit() for c in flat) or len(flat.split()) <= 3)
+
+
+@dataclass
+class _Unit:
+    """A paragraph-level piece: a heading, a bullet, a numbered item or a paragraph."""
+
+    kind: str  # furniture page chapter table fixed section numbered bullet short prose
+    start: int
+    end: int
+    text: str  # normalised
+    fixed: str = ""  # kind of a fixed heading
+    notation: str | None = None
+    rest: str = ""
+    rest_start: int = 0
+    blank_before: bool = False
+
+
+def _title_like(text: str, max_words: int = 10) -> bool:
+    words = text.split()
+    if not words or len(words) > max_words or text.endswith((".", ";", ",", "!")):
+        return False
+    first = text.lstrip("‘'\"“(")[:1]
+    return first.isupper() or first.isdigit()
+
+
+def _section_title(rest: str) -> bool:
+    """A numbered line's rest reads as a section title, not as a goal statement."""
+    if not _title_like(rest, 8) or rest.endswith(":"):
+        return False
+    low = rest.lower()
+    return not low.startswith(_GOAL_OPENERS) and not _FINITE.search(low)
+
+
+def _classify(raw_text: str, start: int, end: int) -> _Unit:
+    flat = normalise_space(raw_text)
+    low = flat.lower().strip()
+    bare = low.rstrip(" :?")
+    unit = _Unit("prose", start, end, flat)
+    if _FURNITURE.match(low) or _CODE.match(flat) or _DATE.match(flat) or _BREADCRUMB.match(flat):
+        unit.kind = "furniture"
+    elif re.fullmatch(r"[-|:\s]+", flat) or (_is_pipe_row(flat) and _pipe_is_figures(flat)):
+        unit.kind = "table"
+    elif _PAGE_TITLE.match(bare):
+        unit.kind = "page"
+    elif _CHAPTER.match(bare):
+        unit.kind = "chapter"
+    elif kind := fixed_kind(flat):
+        unit.kind, unit.fixed = "fixed", kind
+    elif _is_table(raw_text, flat, low):
+        unit.kind = "table"
+    elif m := _INLINE_GOAL.match(flat):
+        unit.kind, unit.fixed = "fixed", "goal"
+        unit.notation = m.group("num")
+        unit.rest = m.group("rest")
+        unit.rest_start = start + _offset_of(raw_text, m.start("rest"))
+    elif (m := _KEYWORD_SECTION.match(flat)) and not _NUMBERED.match(flat):
+        unit.kind, unit.rest = "section", m.group("rest").strip(" |")
+    elif m := _NUMBERED.match(flat):
+        rest = m.group("rest").strip()
+        unit.notation = m.group("num")
+        unit.rest = rest
+        unit.rest_start = start + _offset_of(raw_text, m.start("rest"))
+        if m.group("kw"):
+            unit.kind = "section"
+        elif (
+            "." not in m.group("num")
+            and not m.group("dot")
+            and not re.match(r"[:|\-–]", flat[len(m.group("num")) :].lstrip())
+            and rest[:1].islower()
+        ):
+            unit.kind, unit.notation, unit.rest = "prose", None, ""  # '3 gemeenten ...'
+        else:
+            unit.kind = "numbered"
+    elif _BULLET.match(flat):
+        unit.kind = "bullet"
+    elif _is_pipe_row(flat):
+        cells = [c.strip() for c in flat.strip("| ").split("|") if c.strip()]
+        unit.kind = "prose" if len(cells) == 1 else "table"
+        unit.text = cells[0] if len(cells) == 1 else flat
+    elif _title_like(flat, 25) and not flat.endswith(":"):
+        unit.kind = "short"
+    return unit
+
+
+def _pipe_is_figures(flat: str) -> bool:
+    cells = [c.strip() for c in flat.strip("| ").split("|") if c.strip()]
+    return len(cells) >= 2
+
+
+def _offset_of(raw: str, index_in_flat: int) -> int:
+    """Index in the raw (trimmed) line of the character at `index_in_flat` of its normalised
+    form: runs of spaces count once there."""
+    seen, i = 0, 0
+    prev_space = False
+    while i < len(raw) and seen < index_in_flat:
+        ch = raw[i]
+        space = ch.isspace() or ch in "\u00a0\u2007\u202f\u200b\u2060\ufeff"
+        if not (space and prev_space):
+            seen += 1
+        prev_space = space
+        i += 1
+    while i < len(raw) and raw[i].isspace():
+        i += 1
+    return i
+
+
+def _units(text: str) -> list[_Unit]:
+    """Lines classified, and prose lines broken mid-sentence joined into paragraphs."""
+    out: list[_Unit] = []
+    blank = True
+    for raw in split_lines(text):
+        if not raw.text:
+            blank = True
+            continue
+        unit = _classify(raw.text, raw.start, raw.end)
+        unit.blank_before = blank
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and not blank
+            and prev.kind in ("prose", "bullet", "numbered")
+            and unit.kind in ("prose", "short", "table")
+            and _continues(prev, unit)
+        ):
+            prev.text = normalise_space(f"{prev.text} {unit.text}")
+            prev.end = unit.end
+            if prev.kind == "numbered":
+                prev.rest = normalise_space(f"{prev.rest} {unit.text}")
+        elif (
+            prev is not None
+            and prev.kind == "short"
+            and not blank
+            and unit.kind in ("prose", "short")
+            and unit.text[:1].islower()
+        ):
+            prev.kind = "prose"  # a title-like start whose sentence goes on below
+            prev.text = normalise_space(f"{prev.text} {unit.text}")
+            prev.end = unit.end
+        else:
+            out.append(unit)
+        blank = False
+    return out
+
+
+def _continues(prev: _Unit, unit: _Unit) -> bool:
+    """Whether `unit` carries on the sentence that `prev` broke off."""
+    if prev.text.endswith(TERMINAL + (":", ";")):
+        return False
+    first = unit.text[:1]
+    if first.islower() or first in "€(%–-" or first.isdigit():
+        return True
+    return len(prev.text.split()) >= 8 and not prev.text.endswith("|")
+
+
+# -- the walk over the paragraphs ---------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    section: Section | None = None
+    mode: str = "none"  # none goal doing intro ambition finance indicator other
+    heading_goals: list[Goal] = field(default_factory=list)  # goals heading this part
+    lead_in: str = ""  # '' | 'goals' (bullets are goals) | 'nothing' | 'activity'
+    after_fixed: str = ""  # the kind of the fixed heading right above, if any
+    page_start: bool = True
+
+
+class _Walker:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tree = DocumentTree()
+        self.st = _State()
+        self.sections: dict[str, Section] = {}
+        self.keys: dict[str, int] = {}
+        self.pending_name: _Unit | None = None
+
+    # -- builders ------------------------------------------------------------------------
+    def _key(self, stem: str) -> str:
+        n = self.keys.get(stem, 0) + 1
+        self.keys[stem] = n
+        return stem if n == 1 else f"{stem}-{n}"
+
+    def _section(self, notation: str | None, title: str, unit: _Unit) -> None:
+        title = title.strip(" :|-–")
+        key = notation or normalise_space(title).lower()
+        section = self.sections.get(key)
+        if section is None:
+            parent = None
+            if notation and "." in notation:
+                parts = notation.split(".")
+                for k in range(len(parts) - 1, 0, -1):
+                    parent = self.sections.get(".".join(parts[:k]))
+                    if parent is not None:
+                        break
+            section = Section(notation, title, unit.start, unit.end, parent)
+            section.key = self._key("s/" + (notation or _slug(title)))
+            self.sections[key] = section
+            self.tree.sections.append(section)
+        st = self.st
+        st.section, st.mode, st.heading_goals, st.lead_in = section, "none", [], ""
+        st.page_start = False
+
+    def _sec_key(self) -> str:
+        return self.st.section.key if self.st.section else "doc"
+
+    def _goal(self, notation: str | None, text: str, start: int, end: int) -> Goal:
+        name = self._take_name()
+        goal = Goal(notation, text, start, end, self.st.section)
+        goal.key = self._key(f"g/{self._sec_key()}/{notation or 'g'}")
+        if name is not None:
+            goal.start = name.start
+        self.tree.goals.append(goal)
+        return goal
+
+    def _activity(self, notation: str | None, unit: _Unit, goals: list[Goal]) -> Activity:
+        name = self._take_name()
+        text = unit.rest if notation else unit.text
+        start = unit.rest_start if notation else unit.start
+        act = Activity(notation, text, start, unit.end, self.st.section, list(goals))
+        act.key = self._key(f"a/{self._sec_key()}/{notation or 'p'}")
+        if name is not None:
+            act.start = name.start
+        self.tree.activities.append(act)
+        return act
+
+    def _prose(self, unit: _Unit) -> None:
+        name = self._take_name()
+        self.tree.prose.append((name.start if name else unit.start, unit.end))
+
+    def _take_name(self) -> _Unit | None:
+        name, self.pending_name = self.pending_name, None
+        return name
+
+    def _drop_name(self) -> None:
+        if self.pending_name is not None:
+            self.tree.prose.append((self.pending_name.start, self.pending_name.end))
+            self.pending_name = None
+
+    def _goals_for_activity(self, notation: str | None) -> list[Goal]:
+        if notation:
+            best = None
+            for g in self.tree.goals:
+                if (
+                    g.section is self.st.section
+                    and g.notation
+                    and notation.startswith(g.notation + ".")
+                    and (best is None or len(g.notation) > len(best.notation or ""))
+                ):
+                    best = g
+            if best is not None:
+                return [best]
+        return self.st.heading_goals[-1:] if len(self.st.heading_goals) == 1 else []
+
+    # -- decisions -----------------------------------------------------------------------
+    def _short_is_section(self, unit: _Unit, nxt: _Unit | None) -> bool:
+        text = unit.text
+        if not _title_like(text, 8) or _CLAUSE_START.match(text) or _FINITE.search(text.lower()):
+            return False
+        if _BUDGET_EFFECT.search(text) or "€" in text:
+            return False
+        st = self.st
+        if st.after_fixed in ("doing", "ambition", "intro") or st.page_start:
+            return True
+        if nxt is None:
+            return False
+        if nxt.kind in ("fixed", "section", "chapter"):
+            return nxt.kind != "fixed" or not nxt.rest or nxt.fixed != "goal" or True
+        if nxt.kind == "short" and st.mode not in ("finance", "indicator"):
+            return False
+        if nxt.kind == "table" and st.mode not in ("finance", "indicator", "doing"):
+            return True
+        return False
+
+    # -- the walk ------------------------------------------------------------------------
+    def run(self) -> DocumentTree:
+        units = [u for u in _units(self.text) if u.kind != "furniture"]
+        for i, unit in enumerate(units):
+            nxt = units[i + 1] if i + 1 < len(units) else None
+            self.step(unit, nxt)
+            if unit.kind != "fixed" or unit.rest:
+                self.st.after_fixed = ""
+            if unit.kind not in ("page", "chapter", "table"):
+                self.st.page_start = False
+        self._drop_name()
+        return self.tree
+
+    def step(self, unit: _Unit, nxt: _Unit | None) -> None:  # noqa: C901 - one dispatch
+        st = self.st
+        kind = unit.kind
+        if kind == "page":
+            self._drop_name()
+            st.section, st.mode, st.heading_goals, st.lead_in = None, "none", [], ""
+            st.page_start = True
+            return
+        if kind == "chapter":
+            self._drop_name()
+            st.mode, st.lead_in = "none", ""
+            st.page_start = True
+            return
+        if kind == "table":
+            return
+        if kind == "fixed":
+            self._drop_name()
+            st.lead_in = ""
+            if unit.rest:  # 'Doel: ...', 'Resultaat: ...': one goal, the doing below serves it
+                goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
+                if st.mode != "inline-goal":
+                    st.heading_goals = []
+                st.heading_goals = [goal]
+                st.mode = "inline-goal"
+                return
+            st.mode = unit.fixed
+            st.after_fixed = unit.fixed
+            if unit.fixed == "goal":
+                st.heading_goals = []
+            return
+        if kind == "section":
+            self._drop_name()
+            self._section(unit.notation, unit.rest, unit)
+            return
+        if kind == "numbered":
+            if _CHAPTER.match(unit.text.lower().rstrip(" :")):
+                st.mode, st.page_start = "none", True
+                return
+            if st.mode in ("goal",):
+                goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
+                st.heading_goals.append(goal)
+                return
+            if st.mode in ("doing", "inline-goal"):
+                self._activity(unit.notation, unit, self._goals_for_activity(unit.notation))
+                st.lead_in = "activity" if unit.text.endswith(":") else ""
+                return
+            if st.mode == "none":
+                if _section_title(unit.rest):
+                    self._drop_name()
+                    self._section(unit.notation, unit.rest, unit)
+                    return
+                goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
+                st.heading_goals = [goal]
+                return
+            self._prose(unit)
+            return
+        if kind == "short":
+            if self._short_is_section(unit, nxt):
+                self._drop_name()
+                self._section(None, unit.text, unit)
+                return
+            self._drop_name()
+            self.pending_name = unit  # names the paragraph below
+            return
+        # bullets and paragraphs
+        name = self.pending_name
+        if name is not None and _BUDGET_EFFECT.search(name.text):
+            self._prose(unit)  # an item that states a budget effect: finance, nothing
+            return
+        if _SCOPE.match(unit.text) or _POINTER.match(unit.text):
+            self._prose(unit)
+            return
+        if st.mode == "goal":
+            return self._goal_paragraph(unit)
+        if st.mode in ("doing", "inline-goal", "none"):
+            return self._doing_paragraph(unit)
+        self._prose(unit)
+
+    def _goal_paragraph(self, unit: _Unit) -> None:
+        st = self.st
+        text = unit.text
+        if unit.kind == "bullet":
+            if st.lead_in == "nothing" or (st.heading_goals and st.lead_in != "goals"):
+                self._prose(unit)
+                return
+            goal = self._goal(None, _strip_bullet(text), _bullet_start(self.text, unit), unit.end)
+            st.heading_goals.append(goal)
+            return
+        if text.endswith(":"):
+            if _ACTION_LEAD.search(text):
+                st.mode = "doing"
+                self._activity(None, unit, self._goals_for_activity(None))
+                st.lead_in = "activity"
+                return
+            st.lead_in = "nothing" if _PRINCIPLES.search(text) else "goals"
+            self._prose(unit)
+            return
+        st.lead_in = ""
+        goal = self._goal(None, text, unit.start, unit.end)
+        st.heading_goals.append(goal)
+
+    def _doing_paragraph(self, unit: _Unit) -> None:
+        st = self.st
+        last = self.tree.activities[-1] if self.tree.activities else None
+        same_part = last is not None and last.section is st.section
+        if unit.kind == "bullet":
+            under_heading = st.mode == "doing" and st.lead_in != "activity"
+            if st.lead_in == "activity" and same_part and self.pending_name is None:
+                last.end = unit.end  # a lead-in's bullets are part of it
+                return
+            if not under_heading and same_part and st.mode == "none" and self.pending_name is None:
+                last.end = unit.end
+                return
+            act = self._activity(None, unit, self._goals_for_activity(None))
+            act.text = _strip_bullet(unit.text)
+            act.start = min(act.start, _bullet_start(self.text, unit))
+            return
+        self._activity(None, unit, self._goals_for_activity(None))
+        st.lead_in = "activity" if unit.text.endswith(":") else ""
+
+
+def _strip_bullet(text: str) -> str:
+    return _BULLET.sub("", text, count=1).strip()
+
+
+def _bullet_start(text: str, unit: _Unit) -> int:
+    m = _BULLET.match(text[unit.start : unit.end])
+    return unit.start + (m.end() if m else 0)
+
+
+def _slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", normalise_space(title).lower()).strip("-") or "x"
+
+
+def furniture_lines(text: str) -> int:
+    """Lines that only web pages have: navigation, page and site titles, metadata blocks,
+    cells glued by the export. A numbered budget book has none of them."""
+    return sum(u.kind in ("furniture", "page") for u in _units(text))
+
+
+def parse(text: str) -> DocumentTree:
+    """Parse budget web-page text into a `DocumentTree` (offsets index into `text`)."""
+    tree = _Walker(text).run()
+    for act in tree.activities:
+        act.text = normalise_space(act.text)
+    return tree
