@@ -22,6 +22,7 @@ __all__ = ["parse_structure", "detect_layout", "LAYOUTS"]
 
 LAYOUTS = {"numbered": numbered.parse, "webpage": webpage.parse}
 
+
 def detect_layout(text: str, numbered_tree: DocumentTree | None = None) -> str:
     """'numbered' or 'webpage': which grammar reads this text.
 

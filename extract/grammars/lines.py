@@ -8,7 +8,7 @@ from dataclasses import dataclass
 __all__ = ["RawLine", "split_lines", "is_space", "is_table_row", "TERMINAL"]
 
 TERMINAL = (".", "!", "?")
-_NUMBER_TOKEN = re.compile(r"^[\d.,%€+\-–]+$")
+_NUMBER_TOKEN = re.compile(r"^[\d.,%€+\-–]+\**$")  # '653*': a figure with a footnote
 
 
 @dataclass

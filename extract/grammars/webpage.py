@@ -58,7 +58,7 @@ _FIXED: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(wat (willen|wil|wilden|wilde) (we|wij|\w+( \w+)?) (bereiken|bereikt hebben|"
             r"realiseren)( in \d{4})?|wat is (het|ons) doel|wat is beoogd.*|"
-            r"(hoofd|beleids|sub)?doel(en|stelling|stellingen)?( \d{4})?|"
+            r"(algemene |hoofd|beleids|sub)?doel(en|stelling|stellingen)?( \d{4}| \d{1,2}(\.\d{1,2})*)?|"
             r"beoogd(e)? maatschappelijk(e)? effect(en)?|maatschappelijk(e)? effect(en)?|"
             r"beoogde resultaten|resultaat|resultaten|toelichting op (het )?beleidsdoel(en)?)"
         ),
@@ -71,7 +71,7 @@ _FIXED: list[tuple[str, re.Pattern[str]]] = [
             r"\b.*|(wat zijn )?(onze )?(belangrijkste )?(uitdagingen|opgaven)|"
             r"waar stonden we.*|terugblik.*|(relevante |actuele |belangrijke )?"
             r"(beleids)?ontwikkelingen.*|trends( en ontwikkelingen)?|activiteiten.*|acties|"
-            r"actiepunten|maatregelen|prestaties.*|speerpunten.*|toelichting|"
+            r"actiepunten|maatregelen|prestaties?\b.*|speerpunten.*|toelichting|"
             r"beleidsuitvoering.*|wat hebben we (daarvoor |ervoor )?gedaan.*)"
         ),
     ),
@@ -84,7 +84,10 @@ _FIXED: list[tuple[str, re.Pattern[str]]] = [
             r".{3,60}: wat is het)"
         ),
     ),
-    ("ambition", re.compile(r"((onze )?ambitie(s)?|missie|visie|(onze )?ambities)")),
+    (
+        "ambition",
+        re.compile(r"((onze )?ambitie(s)?|missie|visie)( van (het|dit) programma)?"),
+    ),
     (
         "other",
         re.compile(
@@ -108,14 +111,14 @@ _PAGE_TITLE = re.compile(
     r"( en \w+)?\s*\d{4}(\s*[-–/]\s*\d{2,4})?$"
 )
 _FURNITURE = re.compile(
-    r"^(terug naar (navigatie|boven|overzicht)|naar boven|lees (meer|verder|minder)|"
+    r"^(terug naar (navigatie|boven|overzicht)|naar boven|lees (meer|verder|minder)|verder lezen|"
     r"bekijk\b|portal$|home$|menu$|zoeken$|print$|delen$|deel deze pagina|"
     r"deze pagina is gebouwd|(coördinerend |verantwoordelijk )?portefeuillehouder|"
     r"aanspreekpunt|betrokken (afdeling|sector|portefeuillehouder)|(\(deel\))?budgethouder|"
     r"financieel adviseur|verantwoordelijk(e)? (wethouder|bestuurder)|wethouder(s)?\b.{0,60}$|"
     r"naam/omschrijving$|planning$|toon (meer|alles)|klik (hier|op)|"
     r"(niet |deels |grotendeels |gedeeltelijk )?(behaald|gerealiseerd|afgerond)\s*:|"
-    r"status\s*:|.*\bcookies?\b)",
+    r"status\s*:|.*\bcookies?\b|dit scherm (bestaat|toont)|via het \+|klik op)",
 )
 _CODE = re.compile(r"^[A-Z]{1,4}\d+(\.\d+)*$")  # 'HD1', 'SD1.2': codes of a goal tree
 _DATE = re.compile(r"^\d{1,2}[-/]\d{1,2}[-/]\d{2,4}$")
@@ -135,10 +138,15 @@ _GLUED = re.compile(r"[a-zé)][A-Z][a-z]|\d[A-Z][a-z]|[a-z]-?\d{1,3}\.\d{3}")
 _FIGURES = re.compile(r"[-–]?\d[\d.,]*")
 _BULLET = re.compile(r"^([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25a0\u2013\u2014*-]|o)\s+")
 _NUMBERED = re.compile(
-    r"^(?P<kw>(?:programma|taakveld|thema|deelprogramma|beleidsveld|product)\s+)?"
-    r"(?P<num>\d{1,2}[A-Z]?(?:\.\d{1,2})*)(?!\d)(?P<dot>\.)?(?:\s*[:|\-–]\s*|\s+|(?=[A-Z]))"
-    r"(?P<rest>\S.*)$",
+    r"^(?P<kw>(?:programma|taakveld|thema|deelprogramma|beleidsveld|beleidsterrein|pakket|"
+    r"product|programmaonderdeel|onderdeel)\s+)?"
+    r"(?P<num>\d{1,2}(?:[A-Z]{1,2}\d{0,2})?(?:\.\d{1,2})*)(?![\d\w])(?P<dot>\.)?"
+    r"(?:\s*[:|\-–]\s*|\s+|(?=[A-Z])|$)(?P<rest>\S.*)?$",
     re.IGNORECASE,
+)
+# 'Ontwikkellijn 1: Realiseren ...', 'Thema 2 - Wonen': a word, a number, then the title
+_LABELLED_SECTION = re.compile(
+    r"^(?P<kw>[A-Z][a-zé]{3,20})\s+(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[:|\-–]\s*(?P<rest>[A-Z].*)$"
 )
 _KEYWORD_SECTION = re.compile(
     r"^(?P<kw>programma|taakveld|thema|deelprogramma|beleidsveld)\s*[:|\-–]?\s+"
@@ -193,7 +201,9 @@ def fixed_kind(text: str) -> str | None:
 
 
 def _is_pipe_row(text: str) -> bool:
-    return text.count("|") >= 1 and (text.startswith("|") or text.rstrip().endswith("|") or text.count("|") >= 2)
+    return text.count("|") >= 1 and (
+        text.startswith("|") or text.rstrip().endswith("|") or text.count("|") >= 2
+    )
 
 
 def _is_table(text: str, flat: str, low: str) -> bool:
@@ -233,6 +243,16 @@ def _title_like(text: str, max_words: int = 10) -> bool:
     return first.isupper() or first.isdigit()
 
 
+def _domain_like(text: str) -> bool:
+    """A title that names a policy domain ('Jeugd', 'Werk en inkomen'), not a law, a plan or a
+    project (digits, brackets, abbreviations, several capitalised words)."""
+    words = text.split()
+    if len(words) > 5 or any(c.isdigit() or c in "()[]" for c in text):
+        return False
+    caps = [w for w in words[1:] if w[:1].isupper()]
+    return not caps and not any(len(w) > 1 and w.isupper() for w in words)
+
+
 def _section_title(rest: str) -> bool:
     """A numbered line's rest reads as a section title, not as a goal statement."""
     if not _title_like(rest, 8) or rest.endswith(":"):
@@ -248,7 +268,7 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
     unit = _Unit("prose", start, end, flat)
     if _FURNITURE.match(low) or _CODE.match(flat) or _DATE.match(flat) or _BREADCRUMB.match(flat):
         unit.kind = "furniture"
-    elif re.fullmatch(r"[-|:\s]+", flat) or (_is_pipe_row(flat) and _pipe_is_figures(flat)):
+    elif re.fullmatch(r"[-|:\s]+", flat):
         unit.kind = "table"
     elif _PAGE_TITLE.match(bare):
         unit.kind = "page"
@@ -263,13 +283,15 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
         unit.notation = m.group("num")
         unit.rest = m.group("rest")
         unit.rest_start = start + _offset_of(raw_text, m.start("rest"))
+    elif (m := _LABELLED_SECTION.match(flat)) and _title_like(m.group("rest"), 12):
+        unit.kind, unit.notation, unit.rest = "section", m.group("num"), m.group("rest").strip()
     elif (m := _KEYWORD_SECTION.match(flat)) and not _NUMBERED.match(flat):
         unit.kind, unit.rest = "section", m.group("rest").strip(" |")
-    elif m := _NUMBERED.match(flat):
-        rest = m.group("rest").strip()
+    elif (m := _NUMBERED.match(flat)) and (m.group("rest") or m.group("kw")):
+        rest = (m.group("rest") or "").strip()
         unit.notation = m.group("num")
         unit.rest = rest
-        unit.rest_start = start + _offset_of(raw_text, m.start("rest"))
+        unit.rest_start = start + _offset_of(raw_text, m.start("rest") if rest else len(flat))
         if m.group("kw"):
             unit.kind = "section"
         elif (
@@ -284,17 +306,18 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
     elif _BULLET.match(flat):
         unit.kind = "bullet"
     elif _is_pipe_row(flat):
-        cells = [c.strip() for c in flat.strip("| ").split("|") if c.strip()]
-        unit.kind = "prose" if len(cells) == 1 else "table"
-        unit.text = cells[0] if len(cells) == 1 else flat
+        cells = [c for c in raw_text.split("|") if c.strip()]
+        if len(cells) != 1:
+            unit.kind = "table"
+            return unit
+        # one cell: a line of the page laid out as a table ('| Doelstelling | |')
+        cell = cells[0]
+        offset = raw_text.index(cell) + len(cell) - len(cell.lstrip())
+        cell = cell.strip()
+        return _classify(cell, start + offset, start + offset + len(cell))
     elif _title_like(flat, 25) and not flat.endswith(":"):
         unit.kind = "short"
     return unit
-
-
-def _pipe_is_figures(flat: str) -> bool:
-    cells = [c.strip() for c in flat.strip("| ").split("|") if c.strip()]
-    return len(cells) >= 2
 
 
 def _offset_of(raw: str, index_in_flat: int) -> int:
@@ -318,12 +341,16 @@ def _units(text: str) -> list[_Unit]:
     """Lines classified, and prose lines broken mid-sentence joined into paragraphs."""
     out: list[_Unit] = []
     blank = True
+    furniture = False  # bullets right after furniture are furniture: a site's help text
     for raw in split_lines(text):
         if not raw.text:
             blank = True
             continue
         unit = _classify(raw.text, raw.start, raw.end)
         unit.blank_before = blank
+        if unit.kind == "bullet" and furniture:
+            unit.kind = "furniture"
+        furniture = unit.kind == "furniture"
         prev = out[-1] if out else None
         if (
             prev is not None
@@ -340,8 +367,8 @@ def _units(text: str) -> list[_Unit]:
             prev is not None
             and prev.kind == "short"
             and not blank
-            and unit.kind in ("prose", "short")
-            and unit.text[:1].islower()
+            and unit.kind in ("prose", "short", "table")
+            and (unit.text[:1].islower() or unit.text[:1] in "€(%" or unit.text[:1].isdigit())
         ):
             prev.kind = "prose"  # a title-like start whose sentence goes on below
             prev.text = normalise_space(f"{prev.text} {unit.text}")
@@ -407,7 +434,10 @@ class _Walker:
             self.sections[key] = section
             self.tree.sections.append(section)
         st = self.st
-        st.section, st.mode, st.heading_goals, st.lead_in = section, "none", [], ""
+        # a section right below a fixed heading ('Ambitie' / 'Sociale stad' / prose) is read
+        # in that heading's mode
+        mode = st.after_fixed if st.after_fixed and st.after_fixed != "goal" else "none"
+        st.section, st.mode, st.heading_goals, st.lead_in = section, mode, [], ""
         st.page_start = False
 
     def _sec_key(self) -> str:
@@ -442,9 +472,16 @@ class _Walker:
         return name
 
     def _drop_name(self) -> None:
-        if self.pending_name is not None:
-            self.tree.prose.append((self.pending_name.start, self.pending_name.end))
-            self.pending_name = None
+        """A line kept as the name of the paragraph below, when no paragraph follows: in a
+        doing part a sentence cut short (a page excerpt ends mid-word) is an activity."""
+        name = self.pending_name
+        if name is None:
+            return
+        self.pending_name = None
+        if self.st.mode in ("doing", "inline-goal", "none") and len(name.text.split()) >= 5:
+            self._activity(None, name, self._goals_for_activity(None))
+        else:
+            self.tree.prose.append((name.start, name.end))
 
     def _goals_for_activity(self, notation: str | None) -> list[Goal]:
         if notation:
@@ -463,30 +500,57 @@ class _Walker:
 
     # -- decisions -----------------------------------------------------------------------
     def _short_is_section(self, unit: _Unit, nxt: _Unit | None) -> bool:
-        text = unit.text
-        if not _title_like(text, 8) or _CLAUSE_START.match(text) or _FINITE.search(text.lower()):
+        text = unit.text.rstrip("’'\"”")
+        if (
+            not _title_like(text.rstrip("!"), 8)
+            or _CLAUSE_START.match(text)
+            or _FINITE.search(text.lower())
+        ):
             return False
         if _BUDGET_EFFECT.search(text) or "€" in text:
             return False
         st = self.st
-        if st.after_fixed in ("doing", "ambition", "intro") or st.page_start:
+        if st.page_start:
+            return True
+        if _domain_like(text) and (
+            st.after_fixed in ("doing", "ambition", "intro")
+            or (
+                st.mode in ("intro", "ambition", "other", "indicator")
+                and nxt is not None
+                and nxt.kind in ("prose", "bullet")
+            )
+        ):
             return True
         if nxt is None:
             return False
-        if nxt.kind in ("fixed", "section", "chapter"):
-            return nxt.kind != "fixed" or not nxt.rest or nxt.fixed != "goal" or True
+        if nxt.kind in ("fixed", "section"):
+            return True
+        if nxt.kind == "chapter":
+            return st.mode not in ("finance", "indicator", "other")
         if nxt.kind == "short" and st.mode not in ("finance", "indicator"):
             return False
-        if nxt.kind == "table" and st.mode not in ("finance", "indicator", "doing"):
+        if nxt.kind == "table" and st.mode not in ("finance", "indicator"):
             return True
-        return False
+        # a heading after a blank line with its paragraphs right below: it opens a block
+        return (
+            st.mode == "none"
+            and unit.blank_before
+            and nxt.kind == "prose"
+            and not nxt.blank_before
+            and self.prev_kind in ("prose", "bullet", "numbered", "")
+        )
 
     # -- the walk ------------------------------------------------------------------------
     def run(self) -> DocumentTree:
         units = [u for u in _units(self.text) if u.kind != "furniture"]
+        self.prev_kind = ""
+        self.numbered_run = False
         for i, unit in enumerate(units):
             nxt = units[i + 1] if i + 1 < len(units) else None
             self.step(unit, nxt)
+            self.prev_kind = unit.kind
+            if unit.kind in ("fixed", "section", "page", "chapter", "short"):
+                self.numbered_run = False
             if unit.kind != "fixed" or unit.rest:
                 self.st.after_fixed = ""
             if unit.kind not in ("page", "chapter", "table"):
@@ -532,25 +596,38 @@ class _Walker:
             if _CHAPTER.match(unit.text.lower().rstrip(" :")):
                 st.mode, st.page_start = "none", True
                 return
+            if _section_title(unit.rest) and (
+                st.mode not in ("goal", "doing", "inline-goal") or self.prev_kind != "numbered"
+            ):
+                self._drop_name()
+                self._section(unit.notation, unit.rest, unit)
+                return
             if st.mode in ("goal",):
                 goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
                 st.heading_goals.append(goal)
                 return
             if st.mode in ("doing", "inline-goal"):
+                previous = [
+                    a for a in self.tree.activities if a.notation and a.section is st.section
+                ]
+                if "." not in unit.notation and previous and "." in (previous[-1].notation or ""):
+                    # '1. ...' after activities '2.1.1', '2.1.2': the next goal, not an activity
+                    goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
+                    st.heading_goals, st.mode = [goal], "none"
+                    return
+                self.numbered_run = True
                 self._activity(unit.notation, unit, self._goals_for_activity(unit.notation))
                 st.lead_in = "activity" if unit.text.endswith(":") else ""
                 return
             if st.mode == "none":
-                if _section_title(unit.rest):
-                    self._drop_name()
-                    self._section(unit.notation, unit.rest, unit)
-                    return
                 goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
                 st.heading_goals = [goal]
                 return
             self._prose(unit)
             return
         if kind == "short":
+            if self.pending_name is not None:
+                self._drop_name()
             if self._short_is_section(unit, nxt):
                 self._drop_name()
                 self._section(None, unit.text, unit)
@@ -592,6 +669,10 @@ class _Walker:
             self._prose(unit)
             return
         st.lead_in = ""
+        last = st.heading_goals[-1] if st.heading_goals else None
+        if last is not None and last.notation and self.prev_kind in ("numbered", "prose"):
+            last.end = unit.end  # an explanation right after a numbered goal belongs to it
+            return
         goal = self._goal(None, text, unit.start, unit.end)
         st.heading_goals.append(goal)
 
@@ -610,6 +691,15 @@ class _Walker:
             act = self._activity(None, unit, self._goals_for_activity(None))
             act.text = _strip_bullet(unit.text)
             act.start = min(act.start, _bullet_start(self.text, unit))
+            return
+        if (
+            same_part
+            and last.notation
+            and self.prev_kind in ("numbered", "prose")
+            and self.pending_name is None
+            and self.numbered_run
+        ):
+            last.end = unit.end  # follow-up prose of a numbered activity
             return
         self._activity(None, unit, self._goals_for_activity(None))
         st.lead_in = "activity" if unit.text.endswith(":") else ""
