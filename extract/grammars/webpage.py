@@ -53,6 +53,7 @@ _FIXED: list[tuple[str, re.Pattern[str]]] = [
             r"verplichte beleidsindicatoren|kengetallen)\b.*"
         ),
     ),
+    ("doing", re.compile(r"wat (willen|wil) .{1,40} en wat (gaan|doen|hebben) .{1,40}")),
     (
         "goal",
         re.compile(
@@ -119,6 +120,13 @@ _FURNITURE = re.compile(
     r"naam/omschrijving$|planning$|toon (meer|alles)|klik (hier|op)|"
     r"(niet |deels |grotendeels |gedeeltelijk )?(behaald|gerealiseerd|afgerond)\s*:|"
     r"status\s*:|.*\bcookies?\b|dit scherm (bestaat|toont)|via het \+|klik op)",
+)
+# labels of a page's metadata block; the short lines after them are their values
+_META_LABEL = re.compile(
+    r"^(programma ?nummer|commissie|portefeuille(s|\(s\))?|portefeuillehouder(s|\(s\))?|"
+    r"wethouder(s|\(s\))?|verantwoordelijk(e)? (wethouder|bestuurder)(s)?|programmamanager|"
+    r"(ambtelijk|bestuurlijk) (opdrachtgever|aanspreekpunt|verantwoordelijke)|"
+    r"aanspreekpunt(en)?|contactpersoon|portefeuillehouders?)\s*:?$"
 )
 _CODE = re.compile(r"^[A-Z]{1,4}\d+(\.\d+)*$")  # 'HD1', 'SD1.2': codes of a goal tree
 _DATE = re.compile(r"^\d{1,2}[-/]\d{1,2}[-/]\d{2,4}$")
@@ -342,14 +350,24 @@ def _units(text: str) -> list[_Unit]:
     out: list[_Unit] = []
     blank = True
     furniture = False  # bullets right after furniture are furniture: a site's help text
+    meta = False  # in a page's metadata block
     for raw in split_lines(text):
         if not raw.text:
             blank = True
             continue
         unit = _classify(raw.text, raw.start, raw.end)
         unit.blank_before = blank
+        if unit.kind == "table" and re.fullmatch(r"[-|:\s]+", unit.text) and out:
+            out[-1].kind = "table"  # the row above a '---|---' line is the table's header
         if unit.kind == "bullet" and furniture:
             unit.kind = "furniture"
+        low = unit.text.lower()
+        if _META_LABEL.match(low):
+            unit.kind, meta = "furniture", True
+        elif meta and unit.kind in ("short", "table", "prose", "numbered") and _value_like(unit):
+            unit.kind = "furniture"
+        else:
+            meta = False
         furniture = unit.kind == "furniture"
         prev = out[-1] if out else None
         if (
@@ -377,6 +395,11 @@ def _units(text: str) -> list[_Unit]:
             out.append(unit)
         blank = False
     return out
+
+
+def _value_like(unit: _Unit) -> bool:
+    """A value in a metadata block: a name, a number, a committee; no sentence."""
+    return len(unit.text.split()) <= 8 and not unit.text.endswith(TERMINAL + (":",))
 
 
 def _continues(prev: _Unit, unit: _Unit) -> bool:
@@ -480,6 +503,9 @@ class _Walker:
         self.pending_name = None
         if self.st.mode in ("doing", "inline-goal", "none") and len(name.text.split()) >= 5:
             self._activity(None, name, self._goals_for_activity(None))
+        elif self.st.mode == "goal" and len(name.text.split()) >= 3:
+            # a list of goals written as short lines without a full stop
+            self.st.heading_goals.append(self._goal(None, name.text, name.start, name.end))
         else:
             self.tree.prose.append((name.start, name.end))
 
@@ -501,6 +527,8 @@ class _Walker:
     # -- decisions -----------------------------------------------------------------------
     def _short_is_section(self, unit: _Unit, nxt: _Unit | None) -> bool:
         text = unit.text.rstrip("’'\"”")
+        if len(text) < 3:
+            return False  # 'Ui': a page excerpt cut off
         if (
             not _title_like(text.rstrip("!"), 8)
             or _CLAUSE_START.match(text)
@@ -515,7 +543,7 @@ class _Walker:
         if _domain_like(text) and (
             st.after_fixed in ("doing", "ambition", "intro")
             or (
-                st.mode in ("intro", "ambition", "other", "indicator")
+                st.mode in ("ambition", "other", "indicator")
                 and nxt is not None
                 and nxt.kind in ("prose", "bullet")
             )
@@ -545,12 +573,18 @@ class _Walker:
         units = [u for u in _units(self.text) if u.kind != "furniture"]
         self.prev_kind = ""
         self.numbered_run = False
+        self.part_numbered = False  # a numbered goal or activity since the last heading
+        self.extending: Activity | None = None
         for i, unit in enumerate(units):
             nxt = units[i + 1] if i + 1 < len(units) else None
             self.step(unit, nxt)
             self.prev_kind = unit.kind
             if unit.kind in ("fixed", "section", "page", "chapter", "short"):
                 self.numbered_run = False
+            if unit.kind in ("fixed", "section", "page", "chapter"):
+                self.part_numbered = False
+            if unit.kind in ("fixed", "section", "page", "chapter", "short"):
+                self.extending = None
             if unit.kind != "fixed" or unit.rest:
                 self.st.after_fixed = ""
             if unit.kind not in ("page", "chapter", "table"):
@@ -593,38 +627,7 @@ class _Walker:
             self._section(unit.notation, unit.rest, unit)
             return
         if kind == "numbered":
-            if _CHAPTER.match(unit.text.lower().rstrip(" :")):
-                st.mode, st.page_start = "none", True
-                return
-            if _section_title(unit.rest) and (
-                st.mode not in ("goal", "doing", "inline-goal") or self.prev_kind != "numbered"
-            ):
-                self._drop_name()
-                self._section(unit.notation, unit.rest, unit)
-                return
-            if st.mode in ("goal",):
-                goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
-                st.heading_goals.append(goal)
-                return
-            if st.mode in ("doing", "inline-goal"):
-                previous = [
-                    a for a in self.tree.activities if a.notation and a.section is st.section
-                ]
-                if "." not in unit.notation and previous and "." in (previous[-1].notation or ""):
-                    # '1. ...' after activities '2.1.1', '2.1.2': the next goal, not an activity
-                    goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
-                    st.heading_goals, st.mode = [goal], "none"
-                    return
-                self.numbered_run = True
-                self._activity(unit.notation, unit, self._goals_for_activity(unit.notation))
-                st.lead_in = "activity" if unit.text.endswith(":") else ""
-                return
-            if st.mode == "none":
-                goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
-                st.heading_goals = [goal]
-                return
-            self._prose(unit)
-            return
+            return self._numbered(unit)
         if kind == "short":
             if self.pending_name is not None:
                 self._drop_name()
@@ -636,6 +639,9 @@ class _Walker:
             self.pending_name = unit  # names the paragraph below
             return
         # bullets and paragraphs
+        if self.extending is not None and st.mode in ("doing", "inline-goal"):
+            self.extending.end = max(self.extending.end, unit.end)
+            return
         name = self.pending_name
         if name is not None and _BUDGET_EFFECT.search(name.text):
             self._prose(unit)  # an item that states a budget effect: finance, nothing
@@ -647,6 +653,59 @@ class _Walker:
             return self._goal_paragraph(unit)
         if st.mode in ("doing", "inline-goal", "none"):
             return self._doing_paragraph(unit)
+        self._prose(unit)
+
+    def _in_goal_numbering(self, notation: str) -> bool:
+        """Whether `notation` continues the numbers of this part's goals ('1.2' after goals
+        '1' and '1.1'): then it is the next goal, whatever its wording looks like."""
+        parent = notation.rsplit(".", 1)[0] if "." in notation else ""
+        for g in self.tree.goals:
+            if g.section is not self.st.section or not g.notation:
+                continue
+            if notation.startswith(g.notation + ".") or (
+                parent and g.notation.rsplit(".", 1)[0] == parent and "." in g.notation
+            ):
+                return True
+        return False
+
+    def _numbered(self, unit: _Unit) -> None:
+        st = self.st
+        self.extending = None
+        if _CHAPTER.match(unit.text.lower().rstrip(" :")):
+            st.mode, st.page_start = "none", True
+            return
+        listing = st.mode in ("goal", "doing", "inline-goal") and (
+            self.part_numbered or self.prev_kind == "fixed"
+        )
+        if _section_title(unit.rest) and not listing and not self._in_goal_numbering(unit.notation):
+            self._drop_name()
+            self._section(unit.notation, unit.rest, unit)
+            return
+        here = [a for a in self.tree.activities if a.notation and a.section is st.section]
+        same = next((a for a in here if a.notation == unit.notation), None)
+        if same is not None and st.mode in ("doing", "inline-goal"):
+            self.extending = same  # 'Toelichting' repeats an item: what follows explains it
+            return
+        parent = self._goals_for_activity(unit.notation) if "." in unit.notation else []
+        if st.mode == "goal" and not (parent and parent[0].notation != unit.notation):
+            goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
+            st.heading_goals.append(goal)
+            self.part_numbered = True
+            return
+        if st.mode in ("doing", "inline-goal", "goal"):
+            if "." not in unit.notation and here and "." in (here[-1].notation or ""):
+                # '1. ...' after activities '2.1.1', '2.1.2': the next goal, not an activity
+                goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
+                st.heading_goals, st.mode = [goal], "none"
+                return
+            self.numbered_run = self.part_numbered = True
+            self._activity(unit.notation, unit, self._goals_for_activity(unit.notation))
+            st.lead_in = "activity" if unit.text.endswith(":") else ""
+            return
+        if st.mode == "none":
+            goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
+            st.heading_goals = [goal]
+            return
         self._prose(unit)
 
     def _goal_paragraph(self, unit: _Unit) -> None:
