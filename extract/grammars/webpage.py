@@ -205,6 +205,9 @@ def fixed_kind(text: str) -> str | None:
     for kind, pattern in _FIXED:
         if pattern.fullmatch(low):
             return kind
+    head, colon, tail = low.partition(": ")
+    if colon and len(head.split()) <= 2:  # 'Begroting: toelichting op beleidsdoel'
+        return fixed_kind(tail)
     return None
 
 
@@ -215,6 +218,9 @@ def _is_pipe_row(text: str) -> bool:
 
 
 def _is_table(text: str, flat: str, low: str) -> bool:
+    if re.match(r"(totaal )?(lasten|baten|saldo|totaal)\b[^a-z]*\d[^a-z]*$", low):
+        return True  # 'Lasten € 9.148 € 7.944'
+
     if _FIGURE.match(flat) and any(c.isdigit() for c in flat):
         return True
     if _TABLE_WORDS.match(low) or is_table_row(flat):
@@ -529,11 +535,10 @@ class _Walker:
         text = unit.text.rstrip("’'\"”")
         if len(text) < 3:
             return False  # 'Ui': a page excerpt cut off
-        if (
-            not _title_like(text.rstrip("!"), 8)
-            or _CLAUSE_START.match(text)
-            or _FINITE.search(text.lower())
-        ):
+        heads = nxt is not None and nxt.kind == "fixed" and not nxt.rest
+        if not _title_like(text.rstrip("!"), 8) or _CLAUSE_START.match(text):
+            return False
+        if _FINITE.search(text.lower()) and not heads:
             return False
         if _BUDGET_EFFECT.search(text) or "€" in text:
             return False
