@@ -687,7 +687,8 @@ class _Walker:
             self._section(unit.notation, unit.rest, unit)
             return
         here = [a for a in self.tree.activities if a.notation and a.section is st.section]
-        same = next((a for a in here if a.notation == unit.notation), None)
+        goals = self._goals_for_activity(unit.notation)
+        same = next((a for a in here if a.notation == unit.notation and a.goals == goals), None)
         if same is not None and st.mode in ("doing", "inline-goal"):
             self.extending = same  # 'Toelichting' repeats an item: what follows explains it
             return
