@@ -261,7 +261,7 @@ def _domain_like(text: str) -> bool:
     """A title that names a policy domain ('Jeugd', 'Werk en inkomen'), not a law, a plan or a
     project (digits, brackets, abbreviations, several capitalised words)."""
     words = text.split()
-    if len(words) > 5 or any(c.isdigit() or c in "()[]" for c in text):
+    if len(words) > 3 or any(c.isdigit() or c in "()[]" for c in text):
         return False
     caps = [w for w in words[1:] if w[:1].isupper()]
     return not caps and not any(len(w) > 1 and w.isupper() for w in words)
@@ -546,7 +546,11 @@ class _Walker:
         if st.page_start:
             return True
         if _domain_like(text) and (
-            st.after_fixed in ("doing", "ambition", "intro")
+            (
+                st.after_fixed in ("doing", "ambition", "intro")
+                and nxt is not None
+                and nxt.kind != "short"
+            )
             or (
                 st.mode in ("ambition", "other", "indicator")
                 and nxt is not None
@@ -718,9 +722,14 @@ class _Walker:
         st = self.st
         text = unit.text
         if unit.kind == "bullet":
-            if st.lead_in == "nothing" or (st.heading_goals and st.lead_in != "goals"):
+            listed = self.prev_kind == "bullet" and st.lead_in == "bullets"
+            if st.lead_in == "nothing" or (
+                st.heading_goals and st.lead_in != "goals" and not listed
+            ):
                 self._prose(unit)
                 return
+            if st.lead_in != "goals":
+                st.lead_in = "bullets"  # a list of goals straight below the heading
             goal = self._goal(None, _strip_bullet(text), _bullet_start(self.text, unit), unit.end)
             st.heading_goals.append(goal)
             return
