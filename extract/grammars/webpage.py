@@ -218,6 +218,8 @@ def _is_pipe_row(text: str) -> bool:
 
 
 def _is_table(text: str, flat: str, low: str) -> bool:
+    if re.search(r"\b(bedragen|cijfers) (x|\*|in) ?(€|euro|\d)", low):
+        return True  # '(bedragen x € 1.000)' heads a table of figures
     if re.match(r"(totaal )?(lasten|baten|saldo|totaal)\b[^a-z]*\d[^a-z]*$", low):
         return True  # 'Lasten € 9.148 € 7.944'
 
@@ -564,8 +566,8 @@ class _Walker:
             return True
         if nxt.kind == "chapter":
             return st.mode not in ("finance", "indicator", "other")
-        if nxt.kind == "short" and st.mode not in ("finance", "indicator"):
-            return False
+        if nxt.kind == "short":
+            return nxt.text == unit.text  # a page title repeated as its first heading
         if nxt.kind == "table" and st.mode not in ("finance", "indicator"):
             return True
         # a heading after a blank line with its paragraphs right below: it opens a block
@@ -574,7 +576,7 @@ class _Walker:
             and unit.blank_before
             and nxt.kind == "prose"
             and not nxt.blank_before
-            and self.prev_kind in ("prose", "bullet", "numbered", "")
+            and self.prev_kind in ("prose", "bullet")
         )
 
     # -- the walk ------------------------------------------------------------------------
