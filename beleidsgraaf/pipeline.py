@@ -170,9 +170,9 @@ def _build_one(ds: Dataset, path: Path, opt: _Options) -> BuildResult:
         tree = parse_structure(source.text)
         if not tree.has_structure and not opt.allow_unstructured:
             result.message = (
-                f"{path.name}: no numbered goals found (is this a policy document with "
-                "'1. Meer ...' goals?); nothing stored. Use --allow-unstructured to build "
-                "it anyway, with each paragraph as an activity"
+                f"{path.name}: no structure found: neither numbered goals ('1. Meer ...') nor "
+                "the headings of budget web pages ('Wat willen we bereiken?'); nothing stored. "
+                "Use --allow-unstructured to build it anyway, with each paragraph as an activity"
             )
             return result
         graph, tree = extract(source, meta, opt.spacy_model, opt.entities, opt.n_process, tree)

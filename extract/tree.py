@@ -69,6 +69,7 @@ class DocumentTree:
     # text ranges that are neither goal nor activity but are read for entities (introductions,
     # ambitions, explanations of a page); furniture and tables are never in here
     prose: list[tuple[int, int]] = field(default_factory=list)
+    layout: str = "numbered"  # which grammar read the text (extract/structure.py LAYOUTS)
 
     @property
     def has_structure(self) -> bool:

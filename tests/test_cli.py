@@ -16,7 +16,7 @@ BAD_INPUTS = {
     "undecodable": (b"1. Meer groen \x81\x8d in de wijk.\n\n1.1 We planten.\n", "cannot decode"),
     "no-goals": (
         b"Inleiding\n\nDe gemeente werkt aan een groene stad.\n\nWe planten bomen.\n",
-        "no numbered goals found",
+        "no structure found",
     ),
 }
 

@@ -67,14 +67,15 @@ def check_tree(text: str, tree: DocumentTree) -> None:
         assert g.section is None or id(g.section) in sections
     for a in tree.activities:
         if a.section is None:
-            # it belongs to the document: it comes before the first numbered heading
-            assert all(s.start > a.start for s in tree.sections), a
+            # it belongs to the document: before the first numbered heading, or (web pages)
+            # after a page title
+            assert tree.layout == "webpage" or all(s.start > a.start for s in tree.sections), a
         else:
             assert id(a.section) in sections
         assert all(id(g) in goals for g in a.goals)
     keys = [x.key for x in [*tree.sections, *tree.goals, *tree.activities]]
     assert len(keys) == len(set(keys))
-    assert tree.has_structure == bool(tree.goals)
+    assert tree.has_structure == bool(tree.goals or (tree.sections and tree.activities))
 
 
 @FAST

@@ -803,6 +803,7 @@ def furniture_lines(text: str) -> int:
 def parse(text: str) -> DocumentTree:
     """Parse budget web-page text into a `DocumentTree` (offsets index into `text`)."""
     tree = _Walker(text).run()
+    tree.layout = "webpage"
     for act in tree.activities:
         act.text = normalise_space(act.text)
     return tree
