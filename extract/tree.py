@@ -90,6 +90,6 @@ class DocumentTree:
         blocks += [(b, e, None) for b, e in self.prose if e > b]
         starts = [s.start for s in self.sections] or [b for b, _, _ in blocks]
         first = min(starts, default=0)
-        if text[:first].strip():
+        if self.layout == "numbered" and text[:first].strip():  # web pages: furniture
             blocks.append((0, first, None))
         return sorted(blocks)

@@ -1,0 +1,128 @@
+"""The web-page grammar (extract/grammars/webpage.py) on page text written for these tests."""
+
+from __future__ import annotations
+
+from beleidsgraaf.extract.structure import detect_layout, parse_structure
+
+# Two pages of an invented budget site, laid out the way such sites export their text.
+PAGES = (
+    "Begroting 2031\n"
+    "Terug naar navigatie - Programma 4 - Samen leven\n"
+    "\n"
+    "Programma 4 | Samen leven\n"
+    "\n"
+    "PortefeuillehouderWethouder Pietersma\n"
+    "\n"
+    "Wat willen we bereiken?\n"
+    "\n"
+    "Mantelzorg\n"
+    "Mantelzorgers in Veldhoven-Oost houden het vol en weten waar ze terecht kunnen.\n"
+    "\n"
+    "Inwoners met een laag inkomen doen mee aan sport en cultuur.\n"
+    "\n"
+    "Wat gaan we daarvoor doen?\n"
+    "\n"
+    "We breiden het minimabeleid uit. Daarvoor doen we het volgende:\n"
+    "• een sportpas voor kinderen;\n"
+    "• een bijdrage voor muziekles.\n"
+    "\n"
+    "Steunpunt\n"
+    "Samen met Stichting Zorgzaam openen we een steunpunt in de bibliotheek.\n"
+    "\n"
+    "Wat mag het kosten?\n"
+    "\n"
+    "Bedragen x € 1.000\n"
+    "LastenBatenSaldo\n"
+    "Begroting 2031Begroting 2032\n"
+    "-1.234567-667\n"
+    "\n"
+    "Lees meer\n"
+    "\n"
+    "Begroting 2031\n"
+    "\n"
+    "Taakveld 4.2 Wijkteams\n"
+    "\n"
+    "Doel: Elke inwoner vindt binnen een week hulp bij het wijkteam.\n"
+    "\n"
+    "Het wijkteam werkt vanaf dit jaar met een vaste contactpersoon per gezin.\n"
+)
+
+
+def test_web_page_layout_is_read():
+    tree = parse_structure(PAGES)
+    assert tree.layout == "webpage"
+    assert [(s.notation, s.title) for s in tree.sections] == [
+        ("4", "Samen leven"),
+        ("4.2", "Wijkteams"),
+    ]
+    assert [(g.section.notation, g.notation, g.text) for g in tree.goals] == [
+        (
+            "4",
+            None,
+            "Mantelzorgers in Veldhoven-Oost houden het vol en weten waar ze terecht kunnen.",
+        ),
+        ("4", None, "Inwoners met een laag inkomen doen mee aan sport en cultuur."),
+        ("4.2", None, "Elke inwoner vindt binnen een week hulp bij het wijkteam."),
+    ]
+    acts = [
+        (a.section.notation, a.text, [g.section.notation for g in a.goals]) for a in tree.activities
+    ]
+    assert acts == [
+        ("4", "We breiden het minimabeleid uit. Daarvoor doen we het volgende:", []),
+        ("4", "Samen met Stichting Zorgzaam openen we een steunpunt in de bibliotheek.", []),
+        (
+            "4.2",
+            "Het wijkteam werkt vanaf dit jaar met een vaste contactpersoon per gezin.",
+            ["4.2"],
+        ),
+    ]
+
+
+def test_offsets_stay_exact_and_furniture_is_not_read():
+    tree = parse_structure(PAGES)
+    for item in [*tree.goals, *tree.activities]:
+        assert PAGES[item.start : item.end].strip()
+    steunpunt = tree.activities[1]
+    # the naming line belongs to the activity's span (its entities relate to it) ...
+    assert PAGES[steunpunt.start :].startswith("Steunpunt\n")
+    # ... the lead-in keeps its bullets
+    assert PAGES[tree.activities[0].start : tree.activities[0].end].endswith("muziekles.")
+    read = " ".join(PAGES[b:e] for b, e, _ in tree.reading_blocks(PAGES))
+    for furniture in ("Terug naar navigatie", "Pietersma", "LastenBatenSaldo", "Lees meer"):
+        assert furniture not in read
+
+
+def test_numbered_budget_text_keeps_the_numbering_grammar():
+    text = (
+        "2.1 Zorg\n\n"
+        "Wat willen we bereiken?\n\n"
+        "1. Meer inwoners wonen langer zelfstandig thuis.\n\n"
+        "1.1 We passen woningen aan met de corporaties.\n"
+    )
+    tree = parse_structure(text)
+    assert detect_layout(text) == "numbered" and tree.layout == "numbered"
+    assert [(g.notation, g.text) for g in tree.goals] == [
+        ("1", "Meer inwoners wonen langer zelfstandig thuis.")
+    ]
+    assert [(a.notation, [g.notation for g in a.goals]) for a in tree.activities] == [
+        ("1.1", ["1"])
+    ]
+
+
+def test_web_page_without_fixed_headings_under_a_domain_heading():
+    text = (
+        "Wat gaan we doen?\n\n"
+        "Jeugd\n\n"
+        "We openen twee jongerencentra in de wijken.\n\n"
+        "Inleiding\n\n"
+        "Dit programma omvat alle zorg voor jeugd.\n"
+    )
+    tree = parse_structure(text)
+    assert [s.title for s in tree.sections] == ["Jeugd"]
+    assert [a.text for a in tree.activities] == ["We openen twee jongerencentra in de wijken."]
+    assert tree.prose  # the introduction is read for entities, but is neither goal nor activity
+
+
+def test_page_without_structure_is_still_refused():
+    tree = parse_structure("Cookies\n\nLees meer\n\nDeze pagina is gebouwd op 1 januari\n")
+    assert not tree.has_structure
