@@ -16,7 +16,13 @@ from rdflib import Dataset, Graph, URIRef
 from beleidsgraaf.extract.iris import document_iri
 from beleidsgraaf.extract.linking import municipality_slugs
 from beleidsgraaf.extract.metadata import municipality_from_name, year_from_name
-from beleidsgraaf.extract.reader import ReaderError, SourceText, read_document
+from beleidsgraaf.extract.reader import (
+    ReaderError,
+    SiteAddress,
+    SourceText,
+    is_site_address,
+    read_document,
+)
 from beleidsgraaf.extract.structure import parse_structure
 from beleidsgraaf.extract.taakvelden import TaakveldError, mapping_for, taakveld_triples
 from beleidsgraaf.extract.tree import DocumentTree
@@ -50,14 +56,19 @@ class BuildResult:
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the supported documents inside given folders (sorted).
+    """Files as given, and the supported documents inside given folders (sorted); a site
+    address (https://...) stays a `SiteAddress` (a str), which the reader crawls.
 
     Inside folders, hidden files and folders are passed over (editor lock files, macOS '._'
     resource forks, a store kept next to the documents); a file named explicitly is kept
     whatever it is, so that the reader can say what is wrong with it.
     """
     out: list[Path] = []
-    for p in map(Path, paths):
+    for given in paths:
+        if isinstance(given, str) and is_site_address(given):  # kept as an address, not a Path
+            out.append(given if isinstance(given, SiteAddress) else SiteAddress(given))
+            continue
+        p = Path(given)
         if not p.is_dir():
             out.append(p)
             continue
