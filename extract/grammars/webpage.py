@@ -43,7 +43,8 @@ _FIXED: list[tuple[str, re.Pattern[str]]] = [
             r"analyse)( programma)?|financiën|toelichting per taakveld|analyse (van )?"
             r"afwijkingen|lasten (en|&) baten|baten (en|&) lasten|overzicht (van )?(baten en "
             r"lasten|lasten en baten)|verschillenanalyse|investeringen|"
-            r"wat gaat het kosten.*|wat heeft het gekost.*)\b.*"
+            r"wat gaat het kosten.*|wat heeft het gekost.*|begroting (vs\.?|versus|en) realisatie|"
+            r"realisatie (vs\.?|versus|en) begroting)\b.*"
         ),
     ),
     (
@@ -156,6 +157,10 @@ _NUMBERED = re.compile(
 _LABELLED_SECTION = re.compile(
     r"^(?P<kw>[A-Z][a-zé]{3,20})\s+(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[:|\-–]\s*(?P<rest>[A-Z].*)$"
 )
+# 'Wijkteams (6.2)': a task field with its number after the title
+_TRAILING_NUMBER = re.compile(
+    r"^(?P<rest>[A-Z][^()]*(?:\([^()]*\)[^()]*)?)\s+\((?P<num>\d{1,2}(?:\.\d{1,2})+)\)$"
+)
 _KEYWORD_SECTION = re.compile(
     r"^(?P<kw>programma|taakveld|thema|deelprogramma|beleidsveld)\s*[:|\-–]?\s+"
     r"(?P<rest>[A-ZÀ-Ý].*)$"
@@ -245,6 +250,7 @@ class _Unit:
     end: int
     text: str  # normalised
     fixed: str = ""  # kind of a fixed heading
+    after_furniture: bool = False  # a furniture line stood right above it
     notation: str | None = None
     rest: str = ""
     rest_start: int = 0
@@ -299,6 +305,8 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
         unit.notation = m.group("num")
         unit.rest = m.group("rest")
         unit.rest_start = start + _offset_of(raw_text, m.start("rest"))
+    elif (m := _TRAILING_NUMBER.match(flat)) and _title_like(m.group("rest"), 10):
+        unit.kind, unit.notation, unit.rest = "section", m.group("num"), m.group("rest").strip()
     elif (m := _LABELLED_SECTION.match(flat)) and _title_like(m.group("rest"), 12):
         unit.kind, unit.notation, unit.rest = "section", m.group("num"), m.group("rest").strip()
     elif (m := _KEYWORD_SECTION.match(flat)) and not _NUMBERED.match(flat):
@@ -369,6 +377,7 @@ def _units(text: str) -> list[_Unit]:
             out[-1].kind = "table"  # the row above a '---|---' line is the table's header
         if unit.kind == "bullet" and furniture:
             unit.kind = "furniture"
+        unit.after_furniture = furniture
         low = unit.text.lower()
         if _META_LABEL.match(low):
             unit.kind, meta = "furniture", True
@@ -551,7 +560,7 @@ class _Walker:
             (
                 st.after_fixed in ("doing", "ambition", "intro")
                 and nxt is not None
-                and nxt.kind != "short"
+                and not (nxt.kind == "short" and nxt.after_furniture)  # a table's label cells
             )
             or (
                 st.mode in ("ambition", "other", "indicator")
