@@ -43,15 +43,14 @@ _FIXED: list[tuple[str, re.Pattern[str]]] = [
             r"analyse)( programma)?|financiën|toelichting per taakveld|analyse (van )?"
             r"afwijkingen|lasten (en|&) baten|baten (en|&) lasten|overzicht (van )?(baten en "
             r"lasten|lasten en baten)|verschillenanalyse|investeringen|"
-            r"wat gaat het kosten.*|wat heeft het gekost.*|begroting (vs\.?|versus|en) realisatie|"
-            r"realisatie (vs\.?|versus|en) begroting)\b.*"
+            r"wat gaat het kosten.*|wat heeft het gekost.*)\b.*"
         ),
     ),
     (
         "indicator",
         re.compile(
             r"((beleids|prestatie-?|effect)?indicatoren|indicatoren en streefwaarden|"
-            r"verplichte beleidsindicatoren|kengetallen)\b.*"
+            r"verplichte beleidsindicatoren|kengetallen|hoeveelheidsgegevens|kerngegevens)\b.*"
         ),
     ),
     ("doing", re.compile(r"wat (willen|wil) .{1,40} en wat (gaan|doen|hebben) .{1,40}")),
@@ -140,7 +139,8 @@ _TABLE_WORDS = re.compile(
     r"(bedragen|cijfers) (x|\*|in) .*|.*\(bedragen (x|\*|in) .*|"
     r"\d{4}( (lasten|baten|saldo|begroting|rekening|realisatie))?|"
     r"(begroting|rekening|realisatie|raming) \d{4}.*|taakveld|programma totaal|"
-    r"voordeel|nadeel|v|n)$"
+    r"voordeel|nadeel|v|n|uitgaven|inkomsten|begroting (vs\.?|versus|en) realisatie|"
+    r"realisatie (vs\.?|versus|en) begroting|x ?€ ?1[.,]000.*|.*% complete)$"
 )
 _FIGURE = re.compile(r"^[€\s]*[-+–]?\s*[\d.,]+\s*(%|n|v|mln|miljoen)?\s*$", re.IGNORECASE)
 _GLUED = re.compile(r"[a-zé)][A-Z][a-z]|\d[A-Z][a-z]|[a-z]-?\d{1,3}\.\d{3}")
@@ -192,7 +192,7 @@ _PRINCIPLES = re.compile(
     re.IGNORECASE,
 )
 _ACTION_LEAD = re.compile(
-    r"\b(doen we|gaan we|we doen|wij doen|we gaan|wij gaan|zetten we|gebeurt)\b.{0,40}:$",
+    r"\b(\w+ (we|wij)|we doen|wij doen|we gaan|wij gaan|gebeurt)\b.{0,40}:$",
     re.IGNORECASE,
 )
 _GOAL_OPENERS = ("meer ", "minder ")
@@ -223,7 +223,7 @@ def _is_pipe_row(text: str) -> bool:
 
 
 def _is_table(text: str, flat: str, low: str) -> bool:
-    if re.search(r"\b(bedragen|cijfers) (x|\*|in) ?(€|euro|\d)", low):
+    if re.search(r"\b(bedragen|cijfers) (x|\*|in) ?(€|euro|\d)|\bx ?€ ?1[.,]000\b", low):
         return True  # '(bedragen x € 1.000)' heads a table of figures
     if re.match(r"(totaal )?(lasten|baten|saldo|totaal)\b[^a-z]*\d[^a-z]*$", low):
         return True  # 'Lasten € 9.148 € 7.944'
@@ -745,7 +745,7 @@ class _Walker:
             st.heading_goals.append(goal)
             return
         if text.endswith(":"):
-            if _ACTION_LEAD.search(text):
+            if _ACTION_LEAD.search(text) and not _PRINCIPLES.search(text):
                 st.mode = "doing"
                 self._activity(None, unit, self._goals_for_activity(None))
                 st.lead_in = "activity"
