@@ -196,6 +196,9 @@ _ACTION_LEAD = re.compile(
     re.IGNORECASE,
 )
 _GOAL_OPENERS = ("meer ", "minder ")
+_GOAL_LEAD = re.compile(
+    r"\b(hoofd|sub|beleids)?doel(en|stelling(en)?)\b[^.]{0,40}:$", re.IGNORECASE
+)
 
 
 def _low(text: str) -> str:
@@ -595,6 +598,7 @@ class _Walker:
         self.numbered_run = False
         self.part_numbered = False  # a numbered goal or activity since the last heading
         self.extending: Activity | None = None
+        self.return_mode: str | None = None  # the mode to go back to after a list of goals
         for i, unit in enumerate(units):
             nxt = units[i + 1] if i + 1 < len(units) else None
             self.step(unit, nxt)
@@ -605,6 +609,8 @@ class _Walker:
                 self.part_numbered = False
             if unit.kind in ("fixed", "section", "page", "chapter", "short"):
                 self.extending = None
+            if unit.kind in ("fixed", "section", "page", "chapter"):
+                self.return_mode = None
             if unit.kind != "fixed" or unit.rest:
                 self.st.after_fixed = ""
             if unit.kind not in ("page", "chapter", "table"):
@@ -669,8 +675,15 @@ class _Walker:
         if _SCOPE.match(unit.text) or _POINTER.match(unit.text):
             self._prose(unit)
             return
+        if self.return_mode is not None and unit.kind == "prose" and st.heading_goals:
+            st.mode, self.return_mode = self.return_mode, None
         if st.mode == "goal":
             return self._goal_paragraph(unit)
+        if unit.kind == "prose" and unit.text.endswith(":") and _GOAL_LEAD.search(unit.text):
+            self._prose(unit)  # 'De vijf subdoelen zijn:': goals follow
+            self.return_mode = st.mode  # ... the list only, then the page goes on as before
+            st.mode, st.heading_goals, st.lead_in = "goal", [], "goals"
+            return
         if st.mode in ("doing", "inline-goal", "none"):
             return self._doing_paragraph(unit)
         self._prose(unit)
@@ -691,6 +704,7 @@ class _Walker:
     def _numbered(self, unit: _Unit) -> None:
         st = self.st
         self.extending = None
+        self._drop_name()
         if _CHAPTER.match(unit.text.lower().rstrip(" :")):
             st.mode, st.page_start = "none", True
             return
@@ -723,7 +737,11 @@ class _Walker:
             self._activity(unit.notation, unit, self._goals_for_activity(unit.notation))
             st.lead_in = "activity" if unit.text.endswith(":") else ""
             return
-        if st.mode == "none":
+        if st.mode == "none" or (
+            st.mode in ("intro", "ambition")
+            and unit.rest.endswith(".")
+            and len(unit.rest.split()) >= 5
+        ):
             goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
             st.heading_goals = [goal]
             return
@@ -733,6 +751,10 @@ class _Walker:
         st = self.st
         text = unit.text
         if unit.kind == "bullet":
+            topic = _strip_bullet(text)[:1].islower() and len(text.split()) <= 5
+            if topic and st.heading_goals:
+                self._prose(unit)  # 'ondermijning', 'zorg en veiligheid': topics of the goal
+                return
             listed = self.prev_kind == "bullet" and st.lead_in == "bullets"
             if st.lead_in == "nothing" or (
                 st.heading_goals and st.lead_in != "goals" and not listed
@@ -749,6 +771,11 @@ class _Walker:
                 st.mode = "doing"
                 self._activity(None, unit, self._goals_for_activity(None))
                 st.lead_in = "activity"
+                return
+            if ". " in text[:-1] and not st.heading_goals:
+                # a goal statement that goes on into a list of its topics
+                st.heading_goals.append(self._goal(None, text, unit.start, unit.end))
+                st.lead_in = "nothing"
                 return
             st.lead_in = "nothing" if _PRINCIPLES.search(text) else "goals"
             self._prose(unit)
