@@ -85,6 +85,7 @@ _FIXED: list[tuple[str, re.Pattern[str]]] = [
             r".{3,60}: wat is het)"
         ),
     ),
+    ("goal", re.compile(r"doelen (en|&) (prestaties|resultaten).*")),
     (
         "ambition",
         re.compile(r"((onze )?ambitie(s)?|missie|visie)( van (het|dit) programma)?"),
@@ -182,6 +183,7 @@ _SCOPE = re.compile(
     r"gaat over|bestaat uit|richt zich|beschrijft)",
     re.IGNORECASE,
 )
+_MISSION = re.compile(r"^(de |onze )?(missie|visie|ambitie)\b.{0,80}\b(luidt|is)\b", re.I)
 _POINTER = re.compile(r"^(zie|voor (meer )?informatie|meer informatie)\b", re.IGNORECASE)
 _BUDGET_EFFECT = re.compile(
     r"\((?:[^()]*\b(?:nadeel|voordeel|nadelig|voordelig|budgettair neutraal)\b[^()]*)\)",
@@ -342,7 +344,7 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
         offset = raw_text.index(cell) + len(cell) - len(cell.lstrip())
         cell = cell.strip()
         return _classify(cell, start + offset, start + offset + len(cell))
-    elif _title_like(flat, 25) and not flat.endswith(":"):
+    elif _title_like(flat.rstrip("!’'\"”"), 25) and not flat.endswith(":"):
         unit.kind = "short"
     return unit
 
@@ -480,6 +482,8 @@ class _Walker:
         # a section right below a fixed heading ('Ambitie' / 'Sociale stad' / prose) is read
         # in that heading's mode
         mode = st.after_fixed if st.after_fixed and st.after_fixed != "goal" else "none"
+        if st.mode == "finance":
+            mode = "finance"  # task fields inside a financial part: still finance (rule 11)
         st.section, st.mode, st.heading_goals, st.lead_in = section, mode, [], ""
         st.page_start = False
 
@@ -674,6 +678,10 @@ class _Walker:
             return
         if _SCOPE.match(unit.text) or _POINTER.match(unit.text):
             self._prose(unit)
+            return
+        if _MISSION.match(unit.text):
+            self._prose(unit)  # 'De missie van het programma luidt:' (rule 10)
+            st.mode = "ambition"
             return
         if self.return_mode is not None and unit.kind == "prose" and st.heading_goals:
             st.mode, self.return_mode = self.return_mode, None
