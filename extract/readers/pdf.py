@@ -43,6 +43,8 @@ _PAGE_NUMBER = re.compile(
 )
 _MARKER = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[a-z][.)]|[•\-–—*·▪●■◦])\s")
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi|,b\b", re.I)
+# a glyph the font does not map to a character, opening a line: a bullet from a symbol font
+_UNMAPPED_BULLET = re.compile(r"^\(cid:\d+\)\s*")
 _NUMERIC = re.compile(r"^[-–+€%()\d.,\s]+$")
 _KEEP_SPACE_AFTER_HYPHEN = {"en", "of", "tot", "noch", "als"}
 _VOWELS = set("aeiouyëïöüéèáóú")
@@ -260,6 +262,7 @@ def _segment_lines(words: list[dict], page: int, region: tuple[float, float]) ->
         else:
             cells[-1].append(word)
     texts = [_join_words(c) for c in cells]
+    texts[0] = _UNMAPPED_BULLET.sub("• ", texts[0])
     is_row = len(cells) >= 3 or (len(cells) == 2 and any(_NUMERIC.match(t) for t in texts))
     text = CELL_SEPARATOR.join(texts) if is_row else " ".join(texts)
     bold = all(_BOLD.search(w["fontname"] or "") for w in words)
@@ -398,7 +401,7 @@ def _starts_new_paragraph(prev: _Line, line: _Line, right_edges) -> bool:
     # in ragged as in justified text, a line breaks early only where its paragraph ends: when
     # the next line's first word would have fitted behind it, the break was meant
     edge = right_edges.get((prev.page, prev.region), prev.x1)
-    if prev.x1 + 0.3 * prev.size + line.first_width < edge - 1.0:
+    if prev.x1 + 0.3 * prev.size + line.first_width < edge - 0.5 * prev.size:
         return True
     if line.page != prev.page or line.region != prev.region:
         # over a page or column break: go on only with a lower-case continuation
