@@ -603,9 +603,12 @@ class _Walker:
         self.part_numbered = False  # a numbered goal or activity since the last heading
         self.extending: Activity | None = None
         self.return_mode: str | None = None  # the mode to go back to after a list of goals
+        self.statement_lead: _Unit | None = None  # a goal-part paragraph ending in ':'
         for i, unit in enumerate(units):
             nxt = units[i + 1] if i + 1 < len(units) else None
             self.step(unit, nxt)
+            if unit.kind != "prose":
+                self.statement_lead = None
             self.prev_kind = unit.kind
             if unit.kind in ("fixed", "section", "page", "chapter", "short"):
                 self.numbered_run = False
@@ -760,6 +763,12 @@ class _Walker:
         text = unit.text
         if unit.kind == "bullet":
             topic = _strip_bullet(text)[:1].islower() and len(text.split()) <= 5
+            lead, self.statement_lead = self.statement_lead, None
+            if topic and lead is not None:
+                if (lead.start, lead.end) in self.tree.prose:
+                    self.tree.prose.remove((lead.start, lead.end))
+                st.heading_goals.append(self._goal(None, lead.text, lead.start, lead.end))
+                st.lead_in = "nothing"
             if topic and st.heading_goals:
                 self._prose(unit)  # 'ondermijning', 'zorg en veiligheid': topics of the goal
                 return
@@ -781,10 +790,9 @@ class _Walker:
                 st.lead_in = "activity"
                 return
             if ". " in text[:-1] and not st.heading_goals:
-                # a goal statement that goes on into a list of its topics
-                st.heading_goals.append(self._goal(None, text, unit.start, unit.end))
-                st.lead_in = "nothing"
-                return
+                # a statement that goes on into a list: the goal itself when topics follow,
+                # a lead-in when the list states the goals (decided at the first bullet)
+                self.statement_lead = unit
             st.lead_in = "nothing" if _PRINCIPLES.search(text) else "goals"
             self._prose(unit)
             return
