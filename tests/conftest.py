@@ -155,3 +155,30 @@ def _oxigraph_serving(location: Path) -> Iterator[str]:
 def oxigraph_server() -> Callable[[Path], AbstractContextManager[str]]:
     """Start a real SPARQL 1.1 server for a test module: `with oxigraph_server(folder) as url`."""
     return _oxigraph_serving
+
+
+# --- the realdev corpus, built and scored once per session ---------------------------------------
+
+REALDEV = REPO.parent / "shared" / "realdev"
+
+
+@dataclass
+class CorpusRun:
+    """A corpus evaluation kept for several tests: the folder, the store it was built into
+    (kept, so a test can export it) and the project's figures (beleidsgraaf.evaluate)."""
+
+    folder: Path
+    store: Path
+    result: object  # beleidsgraaf.evaluate.CorpusResult
+
+
+@pytest.fixture(scope="session")
+def realdev(tmp_path_factory: pytest.TempPathFactory) -> CorpusRun:
+    """../shared/realdev built (as the reference scorer builds it) and scored, once per
+    session (~10 s); skipped only where that folder is absent."""
+    if not REALDEV.is_dir():
+        pytest.skip(f"{REALDEV} is absent (the realdev corpus lives outside the repository)")
+    from beleidsgraaf.evaluate import evaluate_corpus
+
+    store = tmp_path_factory.mktemp("realdev") / "store"
+    return CorpusRun(REALDEV, store, evaluate_corpus(REALDEV, store=store))
