@@ -55,7 +55,7 @@ def parse_structure(text: str, layout: str | None = None) -> DocumentTree:
     if chosen == "numbered":
         return tree
     web = webpage.parse(text)
-    if not web.has_structure:
+    if not (web.goals or web.activities or web.sections):
         return tree  # nothing of either layout: the numbering grammar's warnings say so
     web.warnings.insert(
         0,

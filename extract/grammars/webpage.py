@@ -163,7 +163,7 @@ _TRAILING_NUMBER = re.compile(
     r"^(?P<rest>[A-Z][^()]*(?:\([^()]*\)[^()]*)?)\s+\((?P<num>\d{1,2}(?:\.\d{1,2})+)\)$"
 )
 _KEYWORD_SECTION = re.compile(
-    r"^(?P<kw>programma|taakveld|thema|deelprogramma|beleidsveld)\s*[:|\-–]?\s+"
+    r"^(?P<kw>(?i:programma|taakveld|thema|deelprogramma|beleidsveld))\s*[:|\-–]?\s+"
     r"(?P<rest>[A-ZÀ-Ý].*)$"
 )
 _INLINE_GOAL = re.compile(
@@ -285,7 +285,8 @@ def _section_title(rest: str) -> bool:
     if not _title_like(rest, 8) or rest.endswith(":"):
         return False
     low = rest.lower()
-    return not low.startswith(_GOAL_OPENERS) and not _FINITE.search(low)
+    tail = low.split(" ", 1)[1] if " " in low else ""  # 'Wonen in Assen': a noun first
+    return not low.startswith(_GOAL_OPENERS) and not _FINITE.search(tail)
 
 
 def _classify(raw_text: str, start: int, end: int) -> _Unit:
@@ -293,7 +294,14 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
     low = flat.lower().strip()
     bare = low.rstrip(" :?")
     unit = _Unit("prose", start, end, flat)
-    if _FURNITURE.match(low) or _CODE.match(flat) or _DATE.match(flat) or _BREADCRUMB.match(flat):
+    debulleted = _BULLET.sub("", low, count=1)
+    if (
+        _FURNITURE.match(low)
+        or (debulleted != low and _FURNITURE.match(debulleted))  # '• Home' in a menu
+        or _CODE.match(flat)
+        or _DATE.match(flat)
+        or _BREADCRUMB.match(flat)
+    ):
         unit.kind = "furniture"
     elif re.fullmatch(r"[-|:\s]+", flat):
         unit.kind = "table"
@@ -315,7 +323,8 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
     elif (m := _LABELLED_SECTION.match(flat)) and _title_like(m.group("rest"), 12):
         unit.kind, unit.notation, unit.rest = "section", m.group("num"), m.group("rest").strip()
     elif (m := _KEYWORD_SECTION.match(flat)) and not _NUMBERED.match(flat):
-        unit.kind, unit.rest = "section", m.group("rest").strip(" |")
+        # without a number the keyword is part of the name ('Programma Sociale Stad')
+        unit.kind, unit.rest = "section", flat.replace("|", " ").strip()
     elif (m := _NUMBERED.match(flat)) and (m.group("rest") or m.group("kw")):
         rest = (m.group("rest") or "").strip()
         unit.notation = m.group("num")
@@ -718,6 +727,12 @@ class _Walker:
         self._drop_name()
         if _CHAPTER.match(unit.text.lower().rstrip(" :")):
             st.mode, st.page_start = "none", True
+            return
+        if kind := fixed_kind(unit.rest):  # '2. Inleiding'
+            self._drop_name()
+            st.mode, st.after_fixed, st.lead_in = kind, kind, ""
+            if kind == "goal":
+                st.heading_goals = []
             return
         listing = st.mode in ("goal", "doing", "inline-goal") and (
             self.part_numbered or self.prev_kind == "fixed"
