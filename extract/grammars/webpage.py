@@ -577,6 +577,7 @@ class _Walker:
                 st.after_fixed in ("doing", "ambition", "intro")
                 and nxt is not None
                 and not (nxt.kind == "short" and nxt.after_furniture)  # a table's label cells
+                and not (nxt.kind == "prose" and not nxt.blank_before)  # glued: it names it
             )
             or (
                 st.mode in ("ambition", "other", "indicator")
