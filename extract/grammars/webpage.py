@@ -670,7 +670,7 @@ class _Walker:
             self._section(unit.notation, unit.rest, unit)
             return
         if kind == "numbered":
-            return self._numbered(unit)
+            return self._numbered(unit, nxt)
         if kind == "short":
             if self.pending_name is not None:
                 self._drop_name()
@@ -722,7 +722,7 @@ class _Walker:
                 return True
         return False
 
-    def _numbered(self, unit: _Unit) -> None:
+    def _numbered(self, unit: _Unit, nxt: _Unit | None = None) -> None:
         st = self.st
         self.extending = None
         self._drop_name()
@@ -755,10 +755,18 @@ class _Walker:
             self.part_numbered = True
             return
         if st.mode in ("doing", "inline-goal", "goal"):
-            if "." not in unit.notation and here and "." in (here[-1].notation or ""):
+            heads = (
+                nxt is not None
+                and nxt.kind == "numbered"
+                and (nxt.notation or "").startswith(unit.notation + ".")
+            )
+            if heads or ("." not in unit.notation and here and "." in (here[-1].notation or "")):
                 # '1. ...' after activities '2.1.1', '2.1.2': the next goal, not an activity
                 goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
-                st.heading_goals, st.mode = [goal], "none"
+                st.heading_goals = [goal]
+                if not heads:
+                    st.mode = "none"
+                self.part_numbered = True
                 return
             self.numbered_run = self.part_numbered = True
             self._activity(unit.notation, unit, self._goals_for_activity(unit.notation))
