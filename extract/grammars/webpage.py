@@ -294,6 +294,9 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
     low = flat.lower().strip()
     bare = low.rstrip(" :?")
     unit = _Unit("prose", start, end, flat)
+    if not any(c.isalnum() for c in flat) and not re.fullmatch(r"[-|:\s]+", flat):
+        unit.kind = "furniture"  # a lone full stop or dash left by the export
+        return unit
     debulleted = _BULLET.sub("", low, count=1)
     if (
         _FURNITURE.match(low)
@@ -725,6 +728,9 @@ class _Walker:
     def _numbered(self, unit: _Unit, nxt: _Unit | None = None) -> None:
         st = self.st
         self.extending = None
+        if st.mode == "goal" and self.pending_name is not None:
+            name, self.pending_name = self.pending_name, None
+            self.tree.prose.append((name.start, name.end))  # the caption of a numbered list
         self._drop_name()
         if _CHAPTER.match(unit.text.lower().rstrip(" :")):
             st.mode, st.page_start = "none", True
@@ -749,6 +755,16 @@ class _Walker:
             self.extending = same  # 'Toelichting' repeats an item: what follows explains it
             return
         parent = self._goals_for_activity(unit.notation) if "." in unit.notation else []
+        under_statement = (  # 'Doelen' / one goal statement / '1. We ...': its activities
+            st.mode == "goal"
+            and len(st.heading_goals) == 1
+            and st.heading_goals[0].notation is None
+            and st.lead_in != "goals"
+            and not self.part_numbered
+            and self.prev_kind in ("short", "prose")
+        )
+        if under_statement:
+            st.mode = "doing"
         if st.mode == "goal" and not (parent and parent[0].notation != unit.notation):
             goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
             st.heading_goals.append(goal)
