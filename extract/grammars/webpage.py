@@ -71,7 +71,7 @@ _FIXED: list[tuple[str, re.Pattern[str]]] = [
             r"\w+)\b.{0,60}\b(doen|gedaan|bereikt|gerealiseerd|ondernomen|uitgevoerd|behaald)"
             r"\b.*|(wat zijn )?(onze )?(belangrijkste )?(uitdagingen|opgaven)|"
             r"waar stonden we.*|terugblik.*|(relevante |actuele |belangrijke )?"
-            r"(beleids)?ontwikkelingen.*|trends( en ontwikkelingen)?|activiteiten.*|acties|"
+            r"(beleids)?ontwikkelingen.*|trends( en ontwikkelingen)?|(\w+ )?activiteiten.*|acties|"
             r"actiepunten|maatregelen|prestaties?\b.*|speerpunten.*|toelichting|"
             r"beleidsuitvoering.*|wat hebben we (daarvoor |ervoor )?gedaan.*)"
         ),
@@ -348,6 +348,13 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
         unit.kind = "bullet"
     elif _is_pipe_row(flat):
         cells = [c for c in raw_text.split("|") if c.strip()]
+        words = [len(c.split()) for c in cells]
+        if len(cells) > 1 and max(words) >= 8 and not any(ch.isdigit() for ch in cells[0]):
+            # a row of a table of texts ('name | description | task field'): the description
+            # is the paragraph, the name cell names it
+            unit.text = normalise_space(cells[words.index(max(words))])
+            unit.kind = "prose"
+            return unit
         if len(cells) != 1:
             unit.kind = "table"
             return unit
@@ -662,6 +669,10 @@ class _Walker:
                     st.heading_goals = []
                 st.heading_goals = [goal]
                 st.mode = "inline-goal"
+                return
+            about_goal = unit.fixed == "goal" or "bereik" in unit.text.lower()
+            if about_goal and st.mode == "inline-goal" and self.prev_kind == "fixed":
+                st.mode = "explain"  # 'Beleidsdoel A: ...' / 'Wat willen we bereiken?': about A
                 return
             st.mode = unit.fixed
             st.after_fixed = unit.fixed
