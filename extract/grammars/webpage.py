@@ -765,7 +765,6 @@ class _Walker:
         if same is not None and st.mode in ("doing", "inline-goal"):
             self.extending = same  # 'Toelichting' repeats an item: what follows explains it
             return
-        parent = self._goals_for_activity(unit.notation) if "." in unit.notation else []
         under_statement = (  # 'Doelen' / one goal statement / '1. We ...': its activities
             st.mode == "goal"
             and len(st.heading_goals) == 1
@@ -776,7 +775,7 @@ class _Walker:
         )
         if under_statement:
             st.mode = "doing"
-        if st.mode == "goal" and not (parent and parent[0].notation != unit.notation):
+        if st.mode == "goal":  # below a goal heading '2' and '2.1' are both goals
             goal = self._goal(unit.notation, unit.rest, unit.rest_start, unit.end)
             st.heading_goals.append(goal)
             self.part_numbered = True
