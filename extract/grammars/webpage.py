@@ -93,7 +93,7 @@ _FIXED: list[tuple[str, re.Pattern[str]]] = [
     (
         "other",
         re.compile(
-            r"(verbonden partijen|risico'?s|risico’s|weerstandsvermogen|"
+            r"(.{0,40}verbonden partijen|risico'?s|risico’s|weerstandsvermogen|"
             r"(overzicht )?reserves( en voorzieningen)?)"
         ),
     ),
@@ -228,6 +228,8 @@ def _is_pipe_row(text: str) -> bool:
 
 
 def _is_table(text: str, flat: str, low: str) -> bool:
+    if sum(c.isalpha() for c in flat) <= 1 and sum(c.isdigit() for c in flat) >= 3:
+        return True  # '1,44E+17%': a figure in any notation
     if re.search(r"\b(bedragen|cijfers) (x|\*|in) ?(€|euro|\d)|\bx ?€ ?1[.,]000\b", low):
         return True  # '(bedragen x € 1.000)' heads a table of figures
     if re.match(r"(totaal )?(lasten|baten|saldo|totaal)\b[^a-z]*\d[^a-z]*$", low):
@@ -415,7 +417,7 @@ def _units(text: str) -> list[_Unit]:
             prev is not None
             and not blank
             and prev.kind in ("prose", "bullet", "numbered")
-            and unit.kind in ("prose", "short", "table")
+            and unit.kind in ("prose", "short")
             and _continues(prev, unit)
         ):
             prev.text = normalise_space(f"{prev.text} {unit.text}")
