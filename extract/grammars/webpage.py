@@ -268,7 +268,7 @@ def _title_like(text: str, max_words: int = 10) -> bool:
     words = text.split()
     if not words or len(words) > max_words or text.endswith((".", ";", ",", "!")):
         return False
-    first = text.lstrip("‘'\"“(")[:1]
+    first = re.sub(r"^\([^()]{1,20}\)\s*", "", text).lstrip("‘'\"“(")[:1]  # '(verhoogde) Asiel...'
     return first.isupper() or first.isdigit()
 
 
@@ -693,6 +693,20 @@ class _Walker:
             if self._short_is_section(unit, nxt):
                 self._drop_name()
                 self._section(None, unit.text, unit)
+                return
+            if (
+                st.mode == "goal"
+                and not st.heading_goals
+                and nxt is not None
+                and nxt.kind == "short"
+                and len(unit.text.split()) <= 3
+                and len(nxt.text.split()) <= 8
+            ):
+                # a label heading further headings right below a goal heading ('Nieuw
+                # beleid'): no goal statement follows, a new block begins
+                self.tree.prose.append((unit.start, unit.end))
+                st.mode, st.page_start = "none", True
+                unit.kind = "chapter"  # it opens what follows, like a chapter heading
                 return
             self._drop_name()
             self.pending_name = unit  # names the paragraph below
