@@ -129,7 +129,7 @@ _META_LABEL = re.compile(
     r"(ambtelijk|bestuurlijk) (opdrachtgever|aanspreekpunt|verantwoordelijke)|"
     r"aanspreekpunt(en)?|contactpersoon|portefeuillehouders?)\s*:?$"
 )
-_CODE = re.compile(r"^[A-Z]{1,4}\d+(\.\d+)*$")  # 'HD1', 'SD1.2': codes of a goal tree
+_CODE = re.compile(r"^[A-Z]{1,4}\d+(\.\d+)*$")  # 'HD2', 'SD2.1': codes of a goal tree
 _DATE = re.compile(r"^\d{1,2}[-/]\d{1,2}[-/]\d{2,4}$")
 _BREADCRUMB = re.compile(r"^\S.{0,60}(\s(>|»|›)\s.{1,60}){2,}$")
 # finance table lines: labels of figures, headers of amounts, figures, glued cells
@@ -154,7 +154,7 @@ _NUMBERED = re.compile(
     r"(?:\s*[:|\-–]\s*|\s+|(?=[A-Z])|$)(?P<rest>\S.*)?$",
     re.IGNORECASE,
 )
-# 'Ontwikkellijn 1: Realiseren ...', 'Thema 2 - Wonen': a word, a number, then the title
+# 'Spoor 1: Samen sterker', 'Thema 2 - Wonen': a word, a number, then the title
 _LABELLED_SECTION = re.compile(
     r"^(?P<kw>[A-Z][a-zé]{3,20})\s+(?P<num>\d{1,2}(?:\.\d{1,2})*)\s*[:|\-–]\s*(?P<rest>[A-Z].*)$"
 )
@@ -216,7 +216,7 @@ def fixed_kind(text: str) -> str | None:
         if pattern.fullmatch(low):
             return kind
     head, colon, tail = low.partition(": ")
-    if colon and len(head.split()) <= 2:  # 'Begroting: toelichting op beleidsdoel'
+    if colon and len(head.split()) <= 2:  # 'Rekening: toelichting op beleidsdoel'
         return fixed_kind(tail)
     return None
 
@@ -229,11 +229,11 @@ def _is_pipe_row(text: str) -> bool:
 
 def _is_table(text: str, flat: str, low: str) -> bool:
     if sum(c.isalpha() for c in flat) <= 1 and sum(c.isdigit() for c in flat) >= 3:
-        return True  # '1,44E+17%': a figure in any notation
+        return True  # '1,2E+15%': a figure in any notation
     if re.search(r"\b(bedragen|cijfers) (x|\*|in) ?(€|euro|\d)|\bx ?€ ?1[.,]000\b", low):
         return True  # '(bedragen x € 1.000)' heads a table of figures
     if re.match(r"(totaal )?(lasten|baten|saldo|totaal)\b[^a-z]*\d[^a-z]*$", low):
-        return True  # 'Lasten € 9.148 € 7.944'
+        return True  # 'Lasten € 1.234 € 5.678'
 
     if _FIGURE.match(flat) and any(c.isdigit() for c in flat):
         return True
@@ -268,7 +268,7 @@ def _title_like(text: str, max_words: int = 10) -> bool:
     words = text.split()
     if not words or len(words) > max_words or text.endswith((".", ";", ",", "!")):
         return False
-    first = re.sub(r"^\([^()]{1,20}\)\s*", "", text).lstrip("‘'\"“(")[:1]  # '(verhoogde) Asiel...'
+    first = re.sub(r"^\([^()]{1,20}\)\s*", "", text).lstrip("‘'\"“(")[:1]  # '(nieuw) Buurtwerk ...'
     return first.isupper() or first.isdigit()
 
 
@@ -287,7 +287,7 @@ def _section_title(rest: str) -> bool:
     if not _title_like(rest, 8) or rest.endswith(":"):
         return False
     low = rest.lower()
-    tail = low.split(" ", 1)[1] if " " in low else ""  # 'Wonen in Assen': a noun first
+    tail = low.split(" ", 1)[1] if " " in low else ""  # 'Wonen in Lindeloo': a noun first
     return not low.startswith(_GOAL_OPENERS) and not _FINITE.search(tail)
 
 
@@ -328,7 +328,7 @@ def _classify(raw_text: str, start: int, end: int) -> _Unit:
     elif (m := _LABELLED_SECTION.match(flat)) and _title_like(m.group("rest"), 12):
         unit.kind, unit.notation, unit.rest = "section", m.group("num"), m.group("rest").strip()
     elif (m := _KEYWORD_SECTION.match(flat)) and not _NUMBERED.match(flat):
-        # without a number the keyword is part of the name ('Programma Sociale Stad')
+        # without a number the keyword is part of the name ('Programma Samen Sterk')
         unit.kind, unit.rest = "section", flat.replace("|", " ").strip()
     elif (m := _NUMBERED.match(flat)) and (m.group("rest") or m.group("kw")):
         rest = (m.group("rest") or "").strip()
@@ -500,7 +500,7 @@ class _Walker:
             self.sections[key] = section
             self.tree.sections.append(section)
         st = self.st
-        # a section right below a fixed heading ('Ambitie' / 'Sociale stad' / prose) is read
+        # a section right below a fixed heading ('Ambitie' / 'Sterke wijken' / prose) is read
         # in that heading's mode
         mode = st.after_fixed if st.after_fixed and st.after_fixed != "goal" else "none"
         if st.mode == "finance":
@@ -573,7 +573,7 @@ class _Walker:
     def _short_is_section(self, unit: _Unit, nxt: _Unit | None) -> bool:
         text = unit.text.rstrip("’'\"”")
         if len(text) < 3:
-            return False  # 'Ui': a page excerpt cut off
+            return False  # 'Wo': a page excerpt cut off
         heads = nxt is not None and nxt.kind == "fixed" and not nxt.rest
         if not _title_like(text.rstrip("!"), 8) or _CLAUSE_START.match(text):
             return False
@@ -702,8 +702,8 @@ class _Walker:
                 and len(unit.text.split()) <= 3
                 and len(nxt.text.split()) <= 8
             ):
-                # a label heading further headings right below a goal heading ('Nieuw
-                # beleid'): no goal statement follows, a new block begins
+                # a label heading further headings right below a goal heading ('Extra
+                # inzet'): no goal statement follows, a new block begins
                 self.tree.prose.append((unit.start, unit.end))
                 st.mode, st.page_start = "none", True
                 unit.kind = "chapter"  # it opens what follows, like a chapter heading
@@ -731,7 +731,7 @@ class _Walker:
         if st.mode == "goal":
             return self._goal_paragraph(unit)
         if unit.kind == "prose" and unit.text.endswith(":") and _GOAL_LEAD.search(unit.text):
-            self._prose(unit)  # 'De vijf subdoelen zijn:': goals follow
+            self._prose(unit)  # 'De drie subdoelen zijn:': goals follow
             self.return_mode = st.mode  # ... the list only, then the page goes on as before
             st.mode, st.heading_goals, st.lead_in = "goal", [], "goals"
             return
@@ -836,7 +836,7 @@ class _Walker:
                 st.heading_goals.append(self._goal(None, lead.text, lead.start, lead.end))
                 st.lead_in = "nothing"
             if topic and st.heading_goals:
-                self._prose(unit)  # 'ondermijning', 'zorg en veiligheid': topics of the goal
+                self._prose(unit)  # 'sport', 'cultuur en erfgoed': topics of the goal
                 return
             listed = self.prev_kind == "bullet" and st.lead_in == "bullets"
             if st.lead_in == "nothing" or (
