@@ -120,7 +120,10 @@ _FURNITURE = re.compile(
     r"financieel adviseur|verantwoordelijk(e)? (wethouder|bestuurder)|wethouder(s)?\b.{0,60}$|"
     r"naam/omschrijving$|planning$|toon (meer|alles)|klik (hier|op)|"
     r"(niet |deels |grotendeels |gedeeltelijk )?(behaald|gerealiseerd|afgerond)\s*:|"
-    r"status\s*:|.*\bcookies?\b|dit scherm (bestaat|toont)|via het \+|klik op)",
+    r"status\s*:|.*\bcookies?\b|klik op|"
+    # help text of the site itself: it speaks of screens, buttons and clicks
+    r".{0,60}\b(dit scherm|het scherm|klik(t|ken)?|aanklikken|uitklappen|knop(pen)?|tabblad|"
+    r"\+ ?-?teken)\b)",
 )
 # labels of a page's metadata block; the short lines after them are their values
 _META_LABEL = re.compile(
@@ -141,7 +144,7 @@ _TABLE_WORDS = re.compile(
     r"\d{4}( (lasten|baten|saldo|begroting|rekening|realisatie))?|"
     r"(begroting|rekening|realisatie|raming) \d{4}.*|taakveld|programma totaal|"
     r"voordeel|nadeel|v|n|uitgaven|inkomsten|begroting (vs\.?|versus|en) realisatie|"
-    r"realisatie (vs\.?|versus|en) begroting|x ?€ ?1[.,]000.*|.*% complete)$"
+    r"realisatie (vs\.?|versus|en) begroting|x ?€ ?1[.,]000.*)$"
 )
 _FIGURE = re.compile(r"^[€\s]*[-+–]?\s*[\d.,]+\s*(%|n|v|mln|miljoen)?\s*$", re.IGNORECASE)
 _GLUED = re.compile(r"[a-zé)][A-Z][a-z]|\d[A-Z][a-z]|[a-z]-?\d{1,3}\.\d{3}")
@@ -228,6 +231,8 @@ def _is_pipe_row(text: str) -> bool:
 
 
 def _is_table(text: str, flat: str, low: str) -> bool:
+    if re.match(r"[-+]?\d[\d.,]*\s*%", flat) and len(flat.split()) <= 4:
+        return True  # '12,5% gereed': a percentage cell with its label
     if sum(c.isalpha() for c in flat) <= 1 and sum(c.isdigit() for c in flat) >= 3:
         return True  # '1,2E+15%': a figure in any notation
     if re.search(r"\b(bedragen|cijfers) (x|\*|in) ?(€|euro|\d)|\bx ?€ ?1[.,]000\b", low):
