@@ -56,7 +56,7 @@ _PRINCIPLES = re.compile(
 )
 
 _ACTION_LEAD = re.compile(
-    r"\b(\w+ (we|wij)|we doen|wij doen|we gaan|wij gaan|gebeurt)\b.{0,40}:$",
+    r"\b(\w+ (we|wij)|we doen|wij doen|we gaan|wij gaan|gebeurt)\b.{0,60}:$",
     re.IGNORECASE,
 )
 

@@ -105,8 +105,8 @@ _FURNITURE = re.compile(
     r"(niet |deels |grotendeels |gedeeltelijk )?(behaald|gerealiseerd|afgerond)\s*:|"
     r"status\s*:|.*\bcookies?\b|klik op|"
     # help text of the site itself: it speaks of screens, buttons and clicks
-    r".{0,60}\b(dit scherm|het scherm|klik(t|ken)?|aanklikken|uitklappen|knop(pen)?|tabblad|"
-    r"\+ ?-?teken)\b)",
+    r".{0,60}(\bdit scherm|\bhet scherm|\bklik(t|ken)?\b|\baanklikken|\buitklappen|\bknop(pen)?\b|"
+    r"\btabblad|\+ ?-?teken))",
 )
 
 # labels of a page's metadata block; the short lines after them are their values
@@ -256,6 +256,9 @@ def _classify(raw_text: str, start: int, end: int) -> Unit:
     low = flat.lower().strip()
     bare = low.rstrip(" :?")
     unit = Unit("prose", start, end, flat)
+    if re.fullmatch(r"[a-z]{3,20}", flat):
+        unit.kind = "table"  # one lower-case word on a line: a table's column header
+        return unit
     if not any(c.isalnum() for c in flat) and not re.fullmatch(r"[-|:\s]+", flat):
         unit.kind = "furniture"  # a lone full stop or dash left by the export
         return unit
