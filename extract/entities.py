@@ -28,7 +28,7 @@ from .components import ENTITIES_KEY, PATTERNS_DIR, assemble, common_words
 from .language import load_nlp
 from .tree import DocumentTree, normalise_space
 
-__all__ = ["annotate", "pipeline", "fold"]
+__all__ = ["annotate", "pipeline", "fold", "squeeze"]
 
 _BATCH = 64
 _UNUSED_PIPES = ("parser", "lemmatizer")
@@ -88,7 +88,7 @@ def annotate(
     raw: list[tuple[str, str, str, Mention]] = []  # (kind, kb_id, surface, mention)
     pairs: list[tuple[str, str]] = []
     sentences: dict[str | None, list[tuple[int, int]]] = {}
-    squeezed = [_squeeze(text[s:e]) for s, e, _ in blocks]
+    squeezed = [squeeze(text[s:e]) for s, e, _ in blocks]
     docs = nlp.pipe((t for t, _ in squeezed), batch_size=_BATCH, n_process=n_process)
     for (start, _end, key), (_, index), doc in zip(blocks, squeezed, docs, strict=True):
 
@@ -219,7 +219,7 @@ def _regional_brands(entities: list[Entity]) -> dict[int, list[str]]:
 _RUN = re.compile(r"[ \t\u00a0\u2007\u202f\u200b]{2,}|[\t\u00a0\u2007\u202f\u200b]")
 
 
-def _squeeze(text: str) -> tuple[str, list[int]]:
+def squeeze(text: str) -> tuple[str, list[int]]:
     """The text with every run of spaces (no-break spaces included) as one space, and for each
     character of it the offset of the character it came from, so that the model reads words,
     not layout, and every offset still points into the original text."""
