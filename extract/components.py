@@ -10,7 +10,9 @@ to doc.spans["bg_entities"] (label = a bg: class name, kb_id = gazetteer id).
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -937,19 +939,65 @@ def _named_with_article(doc: Doc, i: int) -> bool:
     )
 
 
-@Language.component("bg_name_rules", assigns=["doc.spans"])
-def bg_name_rules(doc: Doc) -> Doc:
-    group = list(doc.spans.get(RULES_KEY, []))
-    variants: list[tuple[Span, Span]] = []
-    group += _law_spans(doc) + _instrument_spans(doc, variants) + _council_spans(doc)
-    group += _place_spans(doc) + _concept_spans(doc) + _methods(doc)
-    group += _named_heads(doc) + _appositions(doc) + _proper_runs(doc)
-    group += _hyphen_heads(doc) + _events(doc) + _preposition_places(doc) + _listed_names(doc)
-    group += _named_groups(doc, group) + _regional_branches(doc, group)
-    group += _slash_pairs(doc, group)
-    doc.spans[RULES_KEY] = _extend_instruments(doc, group)
-    doc._.bg_name_variants = variants
-    return doc
+#: The rule groups of `bg_name_rules`, in the order they run; each can be switched off in the
+#: component's config (``disabled``), which is how the ablation in docs/quality.md measures
+#: what each earns. Groups that read the spans found so far come after the ones they read.
+NAME_RULE_GROUPS = (
+    "laws",  # 'Wet ...', '...wet', law abbreviations
+    "instruments",  # quoted and cue-word instrument names, their variants
+    "council",  # the council and the college
+    "places",  # place cues ('de wijk X') and places after prepositions
+    "concepts",  # capitalised concepts and methods
+    "names",  # named heads, appositions, proper-name runs, hyphen heads, listed names
+    "events",  # 'X-dag', 'Week van de X'
+    "groups",  # named groups, regional branches, slash pairs (read the spans above)
+    "extend",  # instrument names extended over what follows them
+)
+
+
+class NameRules:
+    """Rules that need more than a token pattern; results go to doc.spans[RULES_KEY]."""
+
+    def __init__(self, disabled: list[str]) -> None:
+        unknown = set(disabled) - set(NAME_RULE_GROUPS)
+        if unknown:
+            raise ValueError(f"unknown rule groups {sorted(unknown)}; known: {NAME_RULE_GROUPS}")
+        self.on = {g for g in NAME_RULE_GROUPS if g not in disabled}
+
+    def __call__(self, doc: Doc) -> Doc:
+        on = self.on
+        group = list(doc.spans.get(RULES_KEY, []))
+        variants: list[tuple[Span, Span]] = []
+        if "laws" in on:
+            group += _law_spans(doc)
+        if "instruments" in on:
+            group += _instrument_spans(doc, variants)
+        if "council" in on:
+            group += _council_spans(doc)
+        if "places" in on:
+            group += _place_spans(doc)
+        if "concepts" in on:
+            group += _concept_spans(doc) + _methods(doc)
+        if "names" in on:
+            group += _named_heads(doc) + _appositions(doc) + _proper_runs(doc)
+            group += _hyphen_heads(doc)
+        if "events" in on:
+            group += _events(doc)
+        if "places" in on:
+            group += _preposition_places(doc)
+        if "names" in on:
+            group += _listed_names(doc)
+        if "groups" in on:
+            group += _named_groups(doc, group) + _regional_branches(doc, group)
+            group += _slash_pairs(doc, group)
+        doc.spans[RULES_KEY] = _extend_instruments(doc, group) if "extend" in on else group
+        doc._.bg_name_variants = variants
+        return doc
+
+
+@Language.factory("bg_name_rules", default_config={"disabled": []}, assigns=["doc.spans"])
+def make_name_rules(nlp: Language, name: str, disabled: list[str]) -> NameRules:
+    return NameRules(disabled)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1154,11 +1202,22 @@ def _is_name_like(span: Span) -> bool:
     return bool(uncommon)
 
 
+_PLACE_LABELS = {"LOC", "PLACE"}  # CoNLL-2002's LOC; PLACE of the model trained on policy text
+
+
 def _model_kind(span: Span) -> str | None:
+    """The bg: class of a model entity. The policy-text model labels ORG, PLACE, LAW,
+    INSTRUMENT, PER and MISC; a CoNLL-only model ORG, LOC, PER, MISC. Persons are no entities."""
     label = span.label_
+    if label == "PER":
+        return None
     name_like = _is_name_like(span)
-    if label in {"ORG", "LOC"} and name_like:
-        if label == "LOC" and not _says_organisation(span):
+    if label == "LAW" and any(t.is_alpha for t in span):
+        return "Law"
+    if label == "INSTRUMENT" and (name_like or len(span) >= 2):
+        return "Instrument"
+    if label in {"ORG"} | _PLACE_LABELS and name_like:
+        if label in _PLACE_LABELS and not _says_organisation(span):
             return "Place"
         return "Organisation"  # 'Anna Veldkamp Stichting' is no place, whatever the model says
     multi_title = len(span) >= 2 and all(t.is_title or t.lower_ in _CONNECT for t in span)
@@ -1215,7 +1274,7 @@ def _name_kind(span: Span) -> str | None:
         return "Organisation"  # 'Sociaal Team X' even where the model reads a place
     for ent in span.doc.ents:
         if ent.start < span.end and span.start < ent.end:
-            if ent.label_ == "LOC" and ent.start <= span.start and ent.end >= span.end:
+            if ent.label_ in _PLACE_LABELS and ent.start <= span.start and ent.end >= span.end:
                 return "Place"
             if ent.label_ == "PER" and (
                 ent.start <= span.start and ent.end >= span.end or len(ent) >= 2
@@ -1252,8 +1311,21 @@ def _rank(source: str, span: Span) -> tuple[int, int, int]:
     return (1 if strong else 0, len(span), priority)
 
 
-@Language.component("bg_entity_typer", assigns=["doc.spans"])
-def bg_entity_typer(doc: Doc) -> Doc:
+@Language.factory(
+    "bg_entity_typer",
+    default_config={"use_model": True},
+    assigns=["doc.spans"],
+)
+def make_entity_typer(nlp: Language, name: str, use_model: bool):
+    """``use_model`` false: the model's entities are not candidates (rules and gazetteer only)."""
+
+    def typer(doc: Doc) -> Doc:
+        return bg_entity_typer(doc, use_model)
+
+    return typer
+
+
+def bg_entity_typer(doc: Doc, use_model: bool = True) -> Doc:
     candidates: list[tuple[tuple[int, int, int], Span]] = []
     for span in doc.spans.get(RULES_KEY, []):
         span = _clean(span)
@@ -1279,7 +1351,7 @@ def bg_entity_typer(doc: Doc) -> Doc:
             span_id="gazetteer" if source == "gazetteer" else "rule",
         )
         candidates.append((_rank(source, typed), typed))
-    for ent in doc.ents:
+    for ent in doc.ents if use_model else ():
         span = _clean(ent)
         span = _trim_to_name(span) if span is not None else None
         if span is None or (len(span) == 1 and span.text in acronym_stoplist()):
@@ -1303,10 +1375,23 @@ def bg_entity_typer(doc: Doc) -> Doc:
 # --------------------------------------------------------------------------------------------
 
 
-def assemble(nlp: Language) -> Language:
-    """Add the rule components to a loaded pipeline (in place), once."""
+#: What `assemble(..., ablate=...)` can leave out: the pattern rulers (gazetteer, rules.jsonl,
+#: actor groups), the abbreviation pairs, the model's entities as candidates, and each group of
+#: `bg_name_rules`. For measuring only (training/ablation.py); the build uses everything.
+ABLATIONS = ("patterns", "abbreviations", "model", *NAME_RULE_GROUPS)
+ABLATE_ENV = "BELEIDSGRAAF_ABLATE"
+
+
+def assemble(nlp: Language, ablate: Iterable[str] | None = None) -> Language:
+    """Add the rule components to a loaded pipeline (in place), once. ``ablate`` (default:
+    the comma-separated names in $BELEIDSGRAAF_ABLATE, normally unset) leaves parts out."""
     if "bg_entity_typer" in nlp.pipe_names:
         return nlp
+    if ablate is None:
+        ablate = [a for a in os.environ.get(ABLATE_ENV, "").split(",") if a]
+    ablate = set(ablate)
+    if ablate - set(ABLATIONS):
+        raise ValueError(f"unknown ablation {sorted(ablate - set(ABLATIONS))}; known: {ABLATIONS}")
     patterns = gazetteer.span_ruler_patterns()
     for name in ("rules.jsonl", "actor_groups.jsonl"):
         patterns.extend(srsly.read_jsonl(PATTERNS_DIR / name))
@@ -1323,6 +1408,8 @@ def assemble(nlp: Language) -> Language:
         if not (isinstance(p["pattern"], list) and all(set(t) == {"ORTH"} for t in p["pattern"]))
     ]
     first = "bg_sentence_breaks" in nlp.pipe_names
+    if "patterns" in ablate:
+        cased, rest = [], []
     for name, attr, group, overwrite in (
         ("bg_patterns", "LOWER", rest, True),
         ("bg_patterns_cased", "ORTH", cased, False),
@@ -1342,7 +1429,9 @@ def assemble(nlp: Language) -> Language:
             **where,
         )
         ruler.add_patterns(group)
-    nlp.add_pipe("bg_name_rules")
-    nlp.add_pipe("bg_abbreviations")
-    nlp.add_pipe("bg_entity_typer")
+    disabled = [g for g in NAME_RULE_GROUPS if g in ablate]
+    nlp.add_pipe("bg_name_rules", config={"disabled": disabled})
+    if "abbreviations" not in ablate:
+        nlp.add_pipe("bg_abbreviations")
+    nlp.add_pipe("bg_entity_typer", config={"use_model": "model" not in ablate})
     return nlp
