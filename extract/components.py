@@ -1311,21 +1311,27 @@ def _rank(source: str, span: Span) -> tuple[int, int, int]:
     return (1 if strong else 0, len(span), priority)
 
 
+#: Model labels whose entities are candidates by default (CoNLL's LOC is PLACE).
+MODEL_LABELS = ("ORG", "PLACE", "LOC", "LAW", "INSTRUMENT", "MISC")
+
+
 @Language.factory(
     "bg_entity_typer",
-    default_config={"use_model": True},
+    default_config={"model_labels": list(MODEL_LABELS)},
     assigns=["doc.spans"],
 )
-def make_entity_typer(nlp: Language, name: str, use_model: bool):
-    """``use_model`` false: the model's entities are not candidates (rules and gazetteer only)."""
+def make_entity_typer(nlp: Language, name: str, model_labels: list[str]):
+    """``model_labels``: the model's entities with these labels are candidates (the rest
+    still informs the rules: a PER or PLACE entity decides what a rule's NAME span is)."""
+    labels = frozenset(model_labels)
 
     def typer(doc: Doc) -> Doc:
-        return bg_entity_typer(doc, use_model)
+        return bg_entity_typer(doc, labels)
 
     return typer
 
 
-def bg_entity_typer(doc: Doc, use_model: bool = True) -> Doc:
+def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LABELS)) -> Doc:
     candidates: list[tuple[tuple[int, int, int], Span]] = []
     for span in doc.spans.get(RULES_KEY, []):
         span = _clean(span)
@@ -1351,7 +1357,9 @@ def bg_entity_typer(doc: Doc, use_model: bool = True) -> Doc:
             span_id="gazetteer" if source == "gazetteer" else "rule",
         )
         candidates.append((_rank(source, typed), typed))
-    for ent in doc.ents if use_model else ():
+    for ent in doc.ents:
+        if ent.label_ not in model_labels:
+            continue
         span = _clean(ent)
         span = _trim_to_name(span) if span is not None else None
         if span is None or (len(span) == 1 and span.text in acronym_stoplist()):
@@ -1378,7 +1386,14 @@ def bg_entity_typer(doc: Doc, use_model: bool = True) -> Doc:
 #: What `assemble(..., ablate=...)` can leave out: the pattern rulers (gazetteer, rules.jsonl,
 #: actor groups), the abbreviation pairs, the model's entities as candidates, and each group of
 #: `bg_name_rules`. For measuring only (training/ablation.py); the build uses everything.
-ABLATIONS = ("patterns", "abbreviations", "model", *NAME_RULE_GROUPS)
+_MODEL_ABLATIONS = {
+    "model": set(MODEL_LABELS),
+    "model_org": {"ORG"},
+    "model_place": {"PLACE", "LOC"},
+    "model_law": {"LAW"},
+    "model_instrument": {"INSTRUMENT", "MISC"},
+}
+ABLATIONS = ("patterns", "abbreviations", *_MODEL_ABLATIONS, *NAME_RULE_GROUPS)
 ABLATE_ENV = "BELEIDSGRAAF_ABLATE"
 
 
@@ -1433,5 +1448,7 @@ def assemble(nlp: Language, ablate: Iterable[str] | None = None) -> Language:
     nlp.add_pipe("bg_name_rules", config={"disabled": disabled})
     if "abbreviations" not in ablate:
         nlp.add_pipe("bg_abbreviations")
-    nlp.add_pipe("bg_entity_typer", config={"use_model": "model" not in ablate})
+    off = set().union(*(_MODEL_ABLATIONS[a] for a in ablate if a in _MODEL_ABLATIONS))
+    labels = [label for label in MODEL_LABELS if label not in off]
+    nlp.add_pipe("bg_entity_typer", config={"model_labels": labels})
     return nlp

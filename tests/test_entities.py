@@ -395,3 +395,47 @@ def test_a_brand_alone_refers_back_to_its_one_regional_organisation():
     )
     for name in ("GGD Dijkland", "GGD Polderland"):  # two branches: 'de GGD' is neither
         assert len(find(ann, "Organisation", name).mentions) == 1
+
+
+# --- config switches of the rule components (training/ablation.py) and model labels ---------
+
+
+def _assembled(ablate):
+    from beleidsgraaf.extract.components import assemble
+    from beleidsgraaf.extract.language import load_nlp
+
+    return assemble(load_nlp(fresh=True), ablate=ablate)
+
+
+def test_rule_groups_are_config_switches():
+    nlp = _assembled(["names", "abbreviations", "model_org"])
+    assert "bg_abbreviations" not in nlp.pipe_names
+    assert nlp.get_pipe_config("bg_name_rules")["disabled"] == ["names"]
+    labels = nlp.get_pipe_config("bg_entity_typer")["model_labels"]
+    assert "ORG" not in labels and "PLACE" in labels
+    full = _assembled([])
+    assert full.get_pipe_config("bg_name_rules")["disabled"] == []
+    assert "bg_abbreviations" in full.pipe_names
+
+
+def test_unknown_rule_group_is_an_error():
+    with pytest.raises(ValueError, match="unknown ablation"):
+        _assembled(["no-such-rules"])
+
+
+def test_without_the_gazetteer_patterns_national_bodies_are_not_linked():
+    nlp = _assembled(["patterns"])
+    doc = nlp("Het UWV helpt inwoners aan werk.")
+    assert not any(s.kb_id_ for s in doc.spans["bg_entities"])
+
+
+def test_entity_typer_reads_the_policy_labels_of_a_model():
+    from beleidsgraaf.extract.components import _model_kind
+    from beleidsgraaf.extract.language import load_nlp
+    from spacy.tokens import Span
+
+    doc = load_nlp().make_doc("Wethouder Pieterszoon bespreekt de Wet Voorbeeldzorg in Oosterdam.")
+    assert _model_kind(Span(doc, 1, 2, label="PER")) is None
+    assert _model_kind(Span(doc, 4, 6, label="LAW")) == "Law"
+    assert _model_kind(Span(doc, 7, 8, label="PLACE")) == "Place"
+    assert _model_kind(Span(doc, 7, 8, label="LOC")) == "Place"

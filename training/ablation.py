@@ -30,7 +30,7 @@ def run(parts: list[str], fold_root: Path | None, realdev: Path, out: Path) -> l
     for part in parts:
         results = []
         if fold_root is None:
-            results.append(folds.score(None, docs, out / (part or "full")))
+            results.append(folds.score(None, docs, out / (part or "full"), ablate=part))
         else:
             for fold_json in sorted(fold_root.glob("fold*/fold.json")):
                 fold = json.loads(fold_json.read_text(encoding="utf-8"))
