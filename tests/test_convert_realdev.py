@@ -10,6 +10,7 @@ import pytest
 from spacy.tokens import DocBin
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
+import callbacks  # noqa: E402, F401  (the tokenizer callback of the policy NER configs)
 import convert_realdev as cr  # noqa: E402
 
 TEXT = """Programma 9 Zorg in Westerdam
@@ -131,3 +132,30 @@ def test_convert_all_writes_one_docbin_per_municipality(tmp_path: Path):
     docs = list(DocBin().from_disk(out / "westerdam.spacy").get_docs(Vocab()))
     assert any(e.label_ == "LAW" for d in docs for e in d.ents)
     assert "total:" in cr.summary(reports)
+
+
+@pytest.mark.parametrize("config", ["config_realdev.cfg", "config_realdev_finetune.cfg"])
+def test_policy_ner_config_trains_a_few_steps(tmp_path: Path, converted, config):
+    """Both policy NER configs start from the shipped tok2vec and learn the contract's labels."""
+    import spacy
+    from beleidsgraaf.extract.language import DEFAULT_MODEL_PATH
+    from spacy.cli.train import train
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    DocBin(docs=converted[0]).to_disk(corpus / "westerdam.spacy")
+    train(
+        Path(cr.TRAINING) / config,
+        tmp_path / "out",
+        overrides={
+            "paths.train": str(corpus),
+            "paths.dev": str(corpus),
+            "paths.base_model": str(DEFAULT_MODEL_PATH),
+            "training.max_steps": 4,
+            "training.eval_frequency": 2,
+        },
+    )
+    trained = spacy.load(tmp_path / "out" / "model-last")
+    assert {"ORG", "LAW", "PLACE", "INSTRUMENT", "PER"} <= set(trained.get_pipe("ner").labels)
+    # the policy tokenizer rules came along: 'i.s.m.' stays one token
+    assert len(trained.make_doc("i.s.m. de wijk")) == 3

@@ -91,6 +91,7 @@ def train(
     threads: int,
     extra: list[str] = (),
     config: str = "config_realdev.cfg",
+    base: Path = SHIPPED,
 ) -> Path:
     """Train config_realdev.cfg on CoNLL + the given towns' DocBins; returns model-last."""
     data = out / "train"
@@ -107,7 +108,7 @@ def train(
         "--output", str(out / "model"),
         "--paths.train", str(data),
         "--paths.dev", str(conll["dev"]),
-        "--paths.base_model", str(SHIPPED),
+        "--paths.base_model", str(base),
         "--training.max_steps", str(max_steps),
         *extra,
     ]  # fmt: skip

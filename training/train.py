@@ -9,6 +9,10 @@ Steps (all by default, or pick some with ``--steps``):
   assemble  source the trained components into one pipeline (training/config.cfg), add the
             policy-text tokenizer rules and the sentence-break component
             (-> training/output/nl_beleidsgraaf)
+  policy    the NER for policy text: realdev gold keys projected onto the text the pipeline
+            reads (convert_realdev.py) + CoNLL-2002, config_realdev_finetune.cfg (its own
+            tok2vec, started from the assembled one); replaces the CoNLL-only NER in
+            training/output/nl_beleidsgraaf (labels ORG/LAW/PLACE/INSTRUMENT/PER/MISC)
   evaluate  NER on ned.testb, POS/morph/lemma/LAS on nl_alpino-ud-test; scores go into
             meta.json "performance" (-> training/output/scores.json)
   package   copy the assembled model into extract/model/nl_beleidsgraaf with a model card
@@ -179,6 +183,43 @@ def step_assemble(args: argparse.Namespace) -> Path:
     return out
 
 
+POLICY_STEPS = 3000  # measured in training/folds.py (docs/quality.md)
+POLICY_REPEAT = 3
+
+
+def step_policy(args: argparse.Namespace) -> None:
+    import folds
+
+    base = OUTPUT / "nl_beleidsgraaf"
+    if not base.exists():  # only this step asked for: start from the shipped pipeline
+        shutil.copytree(MODEL_DIR, base)
+    realdev = Path(args.realdev)
+    if not realdev.is_dir():
+        sys.exit(f"realdev folder not found: {realdev} (see /work/shared/realdev/README.md)")
+    import convert_realdev
+
+    convert_realdev.convert_all(realdev, CORPUS / "realdev", quiet=True)
+    conll = folds.conll_policy(Path(args.corpora))
+    towns = sorted(p.stem for p in (CORPUS / "realdev").glob("*.spacy"))
+    out = OUTPUT / "policy"
+    out.mkdir(parents=True, exist_ok=True)
+    trained = folds.train(
+        towns,
+        out,
+        conll,
+        POLICY_REPEAT,
+        POLICY_STEPS,
+        args.threads,
+        config="config_realdev_finetune.cfg",
+        base=base,
+    )
+    tmp = OUTPUT / "nl_beleidsgraaf.policy"
+    folds.assemble(trained, tmp, base=base)
+    shutil.rmtree(base)
+    tmp.rename(base)
+    print(f"policy NER ({len(towns)} municipalities) -> {base}")
+
+
 def evaluate_model(model: Path, corpus_dir: Path = CORPUS) -> dict[str, float]:
     import beleidsgraaf.extract.language  # noqa: F401  (registers bg_sentence_breaks)
     import spacy
@@ -187,7 +228,10 @@ def evaluate_model(model: Path, corpus_dir: Path = CORPUS) -> dict[str, float]:
     nlp = spacy.load(model)
     scores: dict[str, float] = {}
     t0 = time.time()
-    ner = nlp.evaluate(Corpus(corpus_dir / "ner-test.spacy")(nlp), batch_size=64)
+    test = corpus_dir / "ner-test.spacy"
+    if "PLACE" in nlp.get_pipe("ner").labels:  # the policy NER: CoNLL's LOC is PLACE
+        test = corpus_dir / "conll-policy" / "test.spacy"
+    ner = nlp.evaluate(Corpus(test)(nlp), batch_size=64)
     for k in ("ents_f", "ents_p", "ents_r"):
         scores[k] = round(float(ner[k]), 4)
     scores["ents_per_type"] = {
@@ -275,6 +319,7 @@ STEPS = {
     "convert": step_convert,
     "train": step_train,
     "assemble": step_assemble,
+    "policy": step_policy,
     "evaluate": step_evaluate,
     "package": step_package,
 }
@@ -291,6 +336,9 @@ def main(argv: list[str] | None = None) -> None:
         "--ud-train-only",
         action="store_true",
         help="train UD components on the LassySmall train split only",
+    )
+    ap.add_argument(
+        "--realdev", default=str(ROOT.parent / "shared" / "realdev"), help="gold-keyed pages"
     )
     ap.add_argument("--steps", nargs="+", choices=list(STEPS), default=list(STEPS))
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads for the training run")
