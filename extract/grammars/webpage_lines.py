@@ -204,7 +204,7 @@ def _is_pipe_row(text: str) -> bool:
     )
 
 
-def _is_table(text: str, flat: str, low: str) -> bool:
+def _is_table(flat: str, low: str) -> bool:
     if re.match(r"[-+]?\d[\d.,]*\s*%", flat) and len(flat.split()) <= 4:
         return True  # '12,5% gereed': a percentage cell with its label
     if sum(c.isalpha() for c in flat) <= 1 and sum(c.isdigit() for c in flat) >= 3:
@@ -279,7 +279,7 @@ def _classify(raw_text: str, start: int, end: int) -> Unit:
         unit.kind = "chapter"
     elif kind := fixed_kind(flat):
         unit.kind, unit.fixed = "fixed", kind
-    elif _is_table(raw_text, flat, low):
+    elif _is_table(flat, low):
         unit.kind = "table"
     elif m := _INLINE_GOAL.match(flat):
         unit.kind, unit.fixed = "fixed", "goal"
