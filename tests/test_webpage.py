@@ -126,3 +126,17 @@ def test_web_page_without_fixed_headings_under_a_domain_heading():
 def test_page_without_structure_is_still_refused():
     tree = parse_structure("Cookies\n\nLees meer\n\nDeze pagina is gebouwd op 1 januari\n")
     assert not tree.has_structure
+
+
+def test_a_paragraph_that_points_elsewhere_is_no_activity():
+    text = (
+        "Programma 5 | Wonen\n\n"
+        "Wat gaan we doen?\n\n"
+        "Het beheer van de openbare ruimte staat in programma 3b. Daarnaar verwijzen we u.\n\n"
+        "We bouwen vierhonderd sociale huurwoningen (zie ook paragraaf 4.2 Grondbeleid).\n"
+    )
+    tree = parse_structure(text)
+    # a reference inside brackets only adds to an activity; a pointer alone is none
+    assert [a.text for a in tree.activities] == [
+        "We bouwen vierhonderd sociale huurwoningen (zie ook paragraaf 4.2 Grondbeleid)."
+    ]

@@ -45,6 +45,27 @@ _MISSION = re.compile(r"^(de |onze )?(missie|visie|ambitie)\b.{0,80}\b(luidt|is)
 
 _POINTER = re.compile(r"^(zie|voor (meer )?informatie|meer informatie)\b", re.IGNORECASE)
 
+# another part of the budget named by its number: 'programma 3a', 'paragraaf 4.2'
+_PART = re.compile(
+    r"\b(programma|paragraaf|hoofdstuk|pakket|taakveld|deelprogramma|bijlage)\s+\d+[a-z]?\b",
+    re.IGNORECASE,
+)
+_POINTING = re.compile(
+    r"\b(zie|staat|staan|verwijzen|verwezen|vindt u|vind je|leest u|treft u|is opgenomen|zijn "
+    r"opgenomen|wordt toegelicht|worden toegelicht|komt aan bod|komen aan bod|staat beschreven|"
+    r"is beschreven|zijn beschreven)\b",
+    re.IGNORECASE,
+)
+
+
+def _points_elsewhere(text: str) -> bool:
+    """A short paragraph that only says where in the budget a subject is dealt with (rule 12):
+    it names another numbered part and a verb of pointing, in at most two sentences."""
+    text = re.sub(r"\([^()]*\)", "", text)  # '(zie ook hoofdstuk 4)' only adds a reference
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
+    return len(sentences) <= 2 and bool(_PART.search(text)) and bool(_POINTING.search(text))
+
+
 _BUDGET_EFFECT = re.compile(
     r"\((?:[^()]*\b(?:nadeel|voordeel|nadelig|voordelig|budgettair neutraal)\b[^()]*)\)",
     re.IGNORECASE,
@@ -350,7 +371,7 @@ class _Walker:
         if name is not None and _BUDGET_EFFECT.search(name.text):
             self._prose(unit)  # an item that states a budget effect: finance, nothing
             return
-        if _SCOPE.match(unit.text) or _POINTER.match(unit.text):
+        if _SCOPE.match(unit.text) or _POINTER.match(unit.text) or _points_elsewhere(unit.text):
             self._prose(unit)
             return
         if _MISSION.match(unit.text):
