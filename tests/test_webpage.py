@@ -140,3 +140,21 @@ def test_a_paragraph_that_points_elsewhere_is_no_activity():
     assert [a.text for a in tree.activities] == [
         "We bouwen vierhonderd sociale huurwoningen (zie ook paragraaf 4.2 Grondbeleid)."
     ]
+
+
+def test_bullets_under_a_numbered_item_belong_to_it():
+    text = (
+        "Begroting 2031\n"
+        "Terug naar navigatie - Programma 2 - Werk\n\n"
+        "Programma 2 | Werk\n\n"
+        "Wat gaan wij daarvoor doen?\n\n"
+        "1. Begeleiden naar werk\n"
+        "• We starten een leerwerkbedrijf met twintig plekken.\n\n"
+        "• We bezoeken elk jaar honderd werkgevers.\n\n"
+        "2. Armoede bestrijden\n"
+        "• We verhogen de bijzondere bijstand.\n"
+    )
+    tree = parse_structure(text)
+    assert [a.notation for a in tree.activities] == ["1", "2"]
+    first = tree.activities[0]
+    assert text[first.start : first.end].rstrip().endswith("honderd werkgevers.")

@@ -534,6 +534,15 @@ class _Walker:
             if not under_heading and same_part and st.mode == "none" and self.pending_name is None:
                 last.end = unit.end
                 return
+            if (
+                same_part
+                and last.notation
+                and self.numbered_run
+                and self.prev_kind in ("numbered", "bullet")
+                and self.pending_name is None
+            ):
+                last.end = unit.end  # bullets under a numbered item spell it out (rule 14)
+                return
             act = self._activity(None, unit, self._goals_for_activity(None))
             act.text = _strip_bullet(unit.text)
             act.start = min(act.start, _bullet_start(self.text, unit))
