@@ -158,3 +158,23 @@ def test_bullets_under_a_numbered_item_belong_to_it():
     assert [a.notation for a in tree.activities] == ["1", "2"]
     first = tree.activities[0]
     assert text[first.start : first.end].rstrip().endswith("honderd werkgevers.")
+
+
+def test_a_domain_heading_that_heads_its_own_goal_heading_is_a_section():
+    text = (
+        "Begroting 2031\n"
+        "Terug naar navigatie - Programma 3 - Leefbaar\n\n"
+        "Programma 3 | Leefbaar\n\n"
+        "Handhaving\n\n"
+        "Het thema Handhaving richt zich op toezicht in de openbare ruimte.\n\n"
+        "Doelen\n\n"
+        "Inwoners ervaren minder overlast op straat.\n\n"
+        "Wat gaan we doen?\n\n"
+        "1. We zetten vier extra handhavers in.\n"
+    )
+    tree = parse_structure(text)
+    assert [s.title for s in tree.sections] == ["Leefbaar", "Handhaving"]
+    assert [(g.section.title, g.text) for g in tree.goals] == [
+        ("Handhaving", "Inwoners ervaren minder overlast op straat.")
+    ]
+    assert [a.section.title for a in tree.activities] == ["Handhaving"]

@@ -254,6 +254,8 @@ class _Walker:
             return False
         if nxt.kind in ("fixed", "section"):
             return True
+        if _domain_like(text) and st.mode not in ("goal", "doing") and self._heads_fixed():
+            return True  # its block has goal or doing headings of its own: it heads them
         if nxt.kind == "chapter":
             return st.mode not in ("finance", "indicator", "other")
         if nxt.kind == "short":
@@ -269,6 +271,16 @@ class _Walker:
             and self.prev_kind in ("prose", "bullet")
         )
 
+    def _heads_fixed(self) -> bool:
+        """Whether a goal or doing heading follows the current line in its block, before the
+        next heading line, section or page."""
+        for unit in self.units[self.index + 1 :]:
+            if unit.kind in ("section", "page", "chapter", "short", "numbered", "table"):
+                return False
+            if unit.kind == "fixed":
+                return unit.fixed in ("goal", "doing") and not unit.rest
+        return False
+
     # -- the walk ------------------------------------------------------------------------
     def run(self) -> DocumentTree:
         units = [u for u in paragraphs(self.text) if u.kind != "furniture"]
@@ -278,8 +290,10 @@ class _Walker:
         self.extending: Activity | None = None
         self.return_mode: str | None = None  # the mode to go back to after a list of goals
         self.statement_lead: Unit | None = None  # a goal-part paragraph ending in ':'
+        self.units = units
         for i, unit in enumerate(units):
             nxt = units[i + 1] if i + 1 < len(units) else None
+            self.index = i
             self.step(unit, nxt)
             if unit.kind != "prose":
                 self.statement_lead = None
