@@ -178,3 +178,28 @@ def test_a_domain_heading_that_heads_its_own_goal_heading_is_a_section():
         ("Handhaving", "Inwoners ervaren minder overlast op straat.")
     ]
     assert [a.section.title for a in tree.activities] == ["Handhaving"]
+
+
+def test_a_space_after_a_dot_in_a_number_keeps_the_number_whole():
+    text = (
+        "Begroting 2031\n"
+        "Terug naar navigatie - Programma 8 - Jeugd\n\n"
+        "Programma 8 | Jeugd\n\n"
+        "Doel\n\n"
+        "Prestatie\n\n"
+        "8A1 Kinderen groeien veilig op\n\n"
+        "8A1.1 Uitbreiden van het jongerenwerk\n\n"
+        "8A1. 2 Ondersteunen van ouders\n\n"
+        "8A2 Jongeren vinden werk\n\n"
+        "8A2.1 Begeleiden van schoolverlaters\n"
+    )
+    tree = parse_structure(text)
+    assert [g.notation for g in tree.goals] == ["8A1", "8A2"]
+    assert [(a.notation, [g.notation for g in a.goals]) for a in tree.activities] == [
+        ("8A1.1", ["8A1"]),
+        ("8A1. 2", ["8A1"]),
+        ("8A2.1", ["8A2"]),
+    ]
+    # a count after a list number is no part of the number
+    other = parse_structure(text.replace("8A1. 2 Ondersteunen", "1. 3 gemeenten ondersteunen"))
+    assert "1. 3" not in [a.notation for a in other.activities]
