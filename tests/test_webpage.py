@@ -203,3 +203,40 @@ def test_a_space_after_a_dot_in_a_number_keeps_the_number_whole():
     # a count after a list number is no part of the number
     other = parse_structure(text.replace("8A1. 2 Ondersteunen", "1. 3 gemeenten ondersteunen"))
     assert "1. 3" not in [a.notation for a in other.activities]
+
+
+def test_the_next_task_field_number_is_a_section_even_below_a_heading():
+    text = (
+        "Begroting 2031\n"
+        "Terug naar navigatie - Programma 5 - Opgroeien\n\n"
+        "Programma 5 Opgroeien\n\n"
+        "5.1. Onderwijs\n\n"
+        "Wat willen we bereiken?\n\n"
+        "Elk kind gaat met plezier naar school.\n\n"
+        "Wat hebben we daarvoor gedaan?\n\n"
+        "5.2. Jeugdhulp\n\n"
+        "Wat willen we bereiken?\n\n"
+        "Gezinnen krijgen snel passende hulp.\n"
+    )
+    tree = parse_structure(text)
+    assert [s.notation for s in tree.sections] == ["5", "5.1", "5.2"]
+    assert [g.section.notation for g in tree.goals] == ["5.1", "5.2"]
+    assert not tree.activities
+
+
+def test_a_list_that_opens_a_page_excerpt_is_one_activity_per_item():
+    text = (
+        "• We openen in 2031 een tweede jongerencentrum in de wijk.\n"
+        "• We verlengen de schoolmaaltijden met twee jaar tot de zomer.\n\n"
+        "Lees meer\n"
+        "Begroting 2031\n\n"
+        "Programma 1 | Jeugd\n\n"
+        "Wat gaan we doen?\n\n"
+        "We bouwen een speeltuin.\n"
+    )
+    tree = parse_structure(text)
+    assert [a.section.notation if a.section else "doc" for a in tree.activities] == [
+        "doc",
+        "doc",
+        "1",
+    ]

@@ -128,6 +128,7 @@ class _Walker:
         self.sections: dict[str, Section] = {}
         self.keys: dict[str, int] = {}
         self.pending_name: Unit | None = None
+        self.bullet_items: set[int] = set()  # ids of activities that are items of a list
 
     # -- builders ------------------------------------------------------------------------
     def _key(self, stem: str) -> str:
@@ -418,6 +419,17 @@ class _Walker:
                 return True
         return False
 
+    def _next_section_number(self, notation: str) -> bool:
+        """Whether `notation` is a sibling of a section already read ('2.2' after section
+        '2.1'): then it is the next task field, even right below a heading."""
+        if "." not in notation:
+            return False
+        parent = notation.rsplit(".", 1)[0]
+        return any(
+            s.notation and "." in s.notation and s.notation.rsplit(".", 1)[0] == parent
+            for s in self.tree.sections
+        )
+
     def _numbered(self, unit: Unit, nxt: Unit | None = None) -> None:
         st = self.st
         self.extending = None
@@ -437,7 +449,11 @@ class _Walker:
         listing = st.mode in ("goal", "doing", "inline-goal") and (
             self.part_numbered or self.prev_kind == "fixed"
         )
-        if _section_title(unit.rest) and not listing and not self._in_goal_numbering(unit.notation):
+        if (
+            _section_title(unit.rest)
+            and (not listing or self._next_section_number(unit.notation))
+            and not self._in_goal_numbering(unit.notation)
+        ):
             self._drop_name()
             self._section(unit.notation, unit.rest, unit)
             return
@@ -545,8 +561,14 @@ class _Walker:
             if st.lead_in == "activity" and same_part and self.pending_name is None:
                 last.end = unit.end  # a lead-in's bullets are part of it
                 return
-            if not under_heading and same_part and st.mode == "none" and self.pending_name is None:
-                last.end = unit.end
+            if (
+                not under_heading
+                and same_part
+                and st.mode == "none"
+                and self.pending_name is None
+                and id(last) not in self.bullet_items
+            ):
+                last.end = unit.end  # the list of the paragraph above
                 return
             if (
                 same_part
@@ -558,6 +580,7 @@ class _Walker:
                 last.end = unit.end  # bullets under a numbered item spell it out (rule 14)
                 return
             act = self._activity(None, unit, self._goals_for_activity(None))
+            self.bullet_items.add(id(act))
             act.text = _strip_bullet(unit.text)
             act.start = min(act.start, _bullet_start(self.text, unit))
             return
