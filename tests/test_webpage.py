@@ -240,3 +240,21 @@ def test_a_list_that_opens_a_page_excerpt_is_one_activity_per_item():
         "doc",
         "1",
     ]
+
+
+def test_a_domain_heading_above_a_naming_line_heads_it():
+    text = (
+        "Begroting 2031\n"
+        "Terug naar navigatie - Programma 6 - Zorg\n\n"
+        "6. Zorg\n\n"
+        "Zorg\n\n"
+        "Mantelzorg\n\n"
+        "Respijtzorg\n\n"
+        "We breiden de respijtzorg uit met een logeerhuis voor mantelzorgers.\n"
+    )
+    tree = parse_structure(text)
+    # the repeated page title is no second section; 'Mantelzorg' heads the named paragraph
+    assert [(s.notation, s.title) for s in tree.sections] == [("6", "Zorg"), (None, "Mantelzorg")]
+    (act,) = tree.activities
+    assert act.section.title == "Mantelzorg"
+    assert text[act.start :].startswith("Respijtzorg")

@@ -98,6 +98,15 @@ def _domain_like(text: str) -> bool:
     return not caps and not any(len(w) > 1 and w.isupper() for w in words)
 
 
+def _cut_sentence(unit: Unit) -> bool:
+    """A long line without a full stop: a sentence cut off where a page excerpt ends."""
+    return unit.kind == "short" and len(unit.text.split()) >= 10
+
+
+def _same_title(a: str, b: str) -> bool:
+    return normalise_space(a).lower().strip(" :|-–") == normalise_space(b).lower().strip(" :|-–")
+
+
 def _section_title(rest: str) -> bool:
     """A numbered line's rest reads as a section title, not as a goal statement."""
     if not title_like(rest, 8) or rest.endswith(":"):
@@ -235,6 +244,8 @@ class _Walker:
         if _BUDGET_EFFECT.search(text) or "€" in text:
             return False
         st = self.st
+        if st.section is not None and _same_title(text, st.section.title):
+            return False  # the title of the section just read, repeated without its number
         if st.page_start:
             return True
         if _domain_like(text) and (
@@ -260,7 +271,17 @@ class _Walker:
         if nxt.kind == "chapter":
             return st.mode not in ("finance", "indicator", "other")
         if nxt.kind == "short":
-            return nxt.text == unit.text  # a page title repeated as its first heading
+            if nxt.text == unit.text:
+                return True  # a page title repeated as its first heading
+            after = self.units[self.index + 2] if self.index + 2 < len(self.units) else None
+            # a domain above the name of the paragraph below: it heads further headings
+            return (
+                _domain_like(text)
+                and st.mode not in ("goal", "finance", "indicator")
+                and not nxt.after_furniture
+                and after is not None
+                and (after.kind == "prose" or _cut_sentence(after))
+            )
         if nxt.kind == "table" and st.mode not in ("finance", "indicator"):
             return True
         # a heading after a blank line with its paragraphs right below: it opens a block
