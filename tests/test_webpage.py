@@ -258,3 +258,19 @@ def test_a_domain_heading_above_a_naming_line_heads_it():
     (act,) = tree.activities
     assert act.section.title == "Mantelzorg"
     assert text[act.start :].startswith("Respijtzorg")
+
+
+def test_a_text_cell_between_the_figures_of_a_table_is_no_activity():
+    text = (
+        "Begroting 2031\n"
+        "Terug naar navigatie - Programma 2 - Jeugd\n\n"
+        "Programma 2 | Jeugd\n\n"
+        "Wat gaan we daarvoor doen?\n\n"
+        "Lasten\n\n"
+        "Baten\n\n"
+        "Het bieden van opvoedondersteuning aan ouders, ook in de wijken.\n\n"
+        "1.234\n\n"
+        "We openen een opvoedsteunpunt in elke wijk.\n"
+    )
+    tree = parse_structure(text)
+    assert [a.text for a in tree.activities] == ["We openen een opvoedsteunpunt in elke wijk."]

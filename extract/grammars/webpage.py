@@ -407,6 +407,9 @@ class _Walker:
         if name is not None and _BUDGET_EFFECT.search(name.text):
             self._prose(unit)  # an item that states a budget effect: finance, nothing
             return
+        if self.prev_kind == "table" and nxt is not None and nxt.kind == "table":
+            self._prose(unit)  # a text cell between the figures of a table laid out as lines
+            return
         if _SCOPE.match(unit.text) or _POINTER.match(unit.text) or _points_elsewhere(unit.text):
             self._prose(unit)
             return
