@@ -274,3 +274,48 @@ def test_a_text_cell_between_the_figures_of_a_table_is_no_activity():
     )
     tree = parse_structure(text)
     assert [a.text for a in tree.activities] == ["We openen een opvoedsteunpunt in elke wijk."]
+
+
+def test_a_page_laid_out_as_one_column_table_keeps_its_numbered_items():
+    text = (
+        "Begroting 2031\n"
+        "Terug naar navigatie - Programma 1 - Veilig\n\n"
+        "Programma 1 | Veilig\n\n"
+        "Doelstelling | ||\n"
+        "1.1 De stad is veilig | ||\n"
+        "| Wij willen dat inwoners zich veilig voelen in hun buurt en\n"
+        "|\n"
+        "---|\n"
+        "Prestaties\n"
+        "1.1.1 Het aantal woninginbraken daalt tot onder de 300 (2030: 340) per jaar |\n"
+        "---|\n"
+        "We zetten buurtpreventie in met 12 teams en 4.500 deelnemers in 2031, in 9 wijken |\n"
+    )
+    tree = parse_structure(text)
+    assert [g.notation for g in tree.goals] == ["1.1"]
+    assert [(a.notation, [g.notation for g in a.goals]) for a in tree.activities][:1] == [
+        ("1.1.1", ["1.1"])
+    ]
+    # a row is never joined with the next row into one sentence
+    assert tree.goals[0].text.startswith("De stad is veilig")
+    assert "Wij willen" not in tree.goals[0].text
+
+
+def test_a_goals_page_title_starts_a_page_of_its_own():
+    text = (
+        "Begroting 2031\n"
+        "Terug naar navigatie - Programma 3 - Werk\n\n"
+        "Programma 3 | Werk\n\n"
+        "Re-integratie\n\n"
+        "We bemiddelden vorig jaar vierhonderd inwoners naar werk.\n\n"
+        "Doelen en prestaties\n\n"
+        "3.1 Meer inwoners hebben betaald werk\n\n"
+        "Prestatie\n\n"
+        "3.1.1 Tweehonderd inwoners vinden een baan.\n"
+    )
+    tree = parse_structure(text)
+    assert [(g.section, g.notation) for g in tree.goals] == [(None, "3.1")]
+    assert [a.section.title if a.section else "doc" for a in tree.activities] == [
+        "Re-integratie",
+        "doc",
+    ]

@@ -81,6 +81,10 @@ _ACTION_LEAD = re.compile(
     re.IGNORECASE,
 )
 
+# a site's page of a programme's goals ('Doelen en prestaties', a tab beside 'Financiën'): a
+# page title, so what follows belongs to the document until a section heading comes (rule 20)
+_GOAL_PAGE = re.compile(r"doelen (en|&) (prestaties|resultaten)")
+
 _GOAL_OPENERS = ("meer ", "minder ")
 
 _GOAL_LEAD = re.compile(
@@ -368,6 +372,8 @@ class _Walker:
             st.after_fixed = unit.fixed
             if unit.fixed == "goal":
                 st.heading_goals = []
+            if _GOAL_PAGE.fullmatch(unit.text.lower().rstrip(" :")):
+                st.section, st.page_start = None, True  # the title of a page of its own
             return
         if kind == "section":
             self._drop_name()

@@ -243,6 +243,7 @@ class Unit:
     rest: str = ""
     rest_start: int = 0
     blank_before: bool = False
+    cell: bool = False  # the one cell of a line laid out as a table row
 
 
 def title_like(text: str, max_words: int = 10) -> bool:
@@ -264,6 +265,8 @@ def _classify(raw_text: str, start: int, end: int) -> Unit:
     if not any(c.isalnum() for c in flat) and not re.fullmatch(r"[-|:\s]+", flat):
         unit.kind = "furniture"  # a lone full stop or dash left by the export
         return unit
+    if _is_pipe_row(flat) and len(cells := [c for c in raw_text.split("|") if c.strip()]) == 1:
+        return _one_cell(raw_text, cells[0], start)  # a line of the page laid out as a table
     debulleted = BULLET.sub("", low, count=1)
     if (
         _FURNITURE.match(low)
@@ -322,16 +325,19 @@ def _classify(raw_text: str, start: int, end: int) -> Unit:
             unit.text = normalise_space(cells[words.index(max(words))])
             unit.kind = "prose"
             return unit
-        if len(cells) != 1:
-            unit.kind = "table"
-            return unit
-        # one cell: a line of the page laid out as a table ('| Doelstelling | |')
-        cell = cells[0]
-        offset = raw_text.index(cell) + len(cell) - len(cell.lstrip())
-        cell = cell.strip()
-        return _classify(cell, start + offset, start + offset + len(cell))
+        unit.kind = "table"
+        return unit
     elif title_like(flat.rstrip("!’'\"”"), 25) and not flat.endswith(":"):
         unit.kind = "short"
+    return unit
+
+
+def _one_cell(raw_text: str, cell: str, start: int) -> Unit:
+    """A line with one cell between pipes ('| Doelstelling | |'): the cell is the line."""
+    offset = raw_text.index(cell) + len(cell) - len(cell.lstrip())
+    cell = cell.strip()
+    unit = _classify(cell, start + offset, start + offset + len(cell))
+    unit.cell = True
     return unit
 
 
@@ -364,7 +370,12 @@ def paragraphs(text: str) -> list[Unit]:
             continue
         unit = _classify(raw.text, raw.start, raw.end)
         unit.blank_before = blank
-        if unit.kind == "table" and re.fullmatch(r"[-|:\s]+", unit.text) and out:
+        if (
+            unit.kind == "table"
+            and re.fullmatch(r"[-|:\s]+", unit.text)
+            and out
+            and not (out[-1].cell and out[-1].kind == "numbered")  # a numbered row: an item
+        ):
             out[-1].kind = "table"  # the row above a '---|---' line is the table's header
         if unit.kind == "bullet" and furniture:
             unit.kind = "furniture"
@@ -381,6 +392,7 @@ def paragraphs(text: str) -> list[Unit]:
         if (
             prev is not None
             and not blank
+            and not (prev.cell or unit.cell)  # rows of a table are never one sentence
             and prev.kind in ("prose", "bullet", "numbered")
             and unit.kind in ("prose", "short")
             and _continues(prev, unit)
