@@ -80,12 +80,14 @@ def _is_abbreviation(form: str) -> bool:
 
 def span_ruler_patterns() -> list[dict]:
     """Patterns for spaCy's span_ruler: abbreviations match case-sensitively (WW is not ww),
-    names case-insensitively (the ruler's phrase matcher runs on LOWER); places keep their
-    capital, so 'Best' the town is not 'best' the word."""
+    names of several words case-insensitively (the ruler's phrase matcher runs on LOWER);
+    places and one-word names keep their case, so 'Best' the town is not 'best' the word and
+    'Rijk' the government is not 'rijk' the adjective (a one-word name used in lower case
+    lists that form as an alias: 'politie')."""
     patterns: list[dict] = []
     for e in entries():
         for form in dict.fromkeys((e.label, *e.aliases)):
-            if _is_abbreviation(form) or e.kind == "Place":
+            if _is_abbreviation(form) or e.kind == "Place" or " " not in form:
                 words = form.split()
                 patterns.append(
                     {"label": _LABEL[e.kind], "id": e.id, "pattern": [{"ORTH": w} for w in words]}

@@ -439,3 +439,12 @@ def test_entity_typer_reads_the_policy_labels_of_a_model():
     assert _model_kind(Span(doc, 4, 6, label="LAW")) == "Law"
     assert _model_kind(Span(doc, 7, 8, label="PLACE")) == "Place"
     assert _model_kind(Span(doc, 7, 8, label="LOC")) == "Place"
+
+
+def test_the_national_government_is_an_organisation_but_the_adjective_is_nothing():
+    _, ann = run("Het Rijk en het kabinet betalen mee; de wijk is rijk aan groen.")
+    assert find(ann, "Organisation", "Rijk")
+    assert find(ann, "Organisation", "kabinet")
+    assert not [e for e in ann.entities if e.name.lower() == "rijk" and e.kind != "Organisation"]
+    _, plain = run("Een wijk die rijk is aan groen en water.")
+    assert not [e for e in plain.entities if e.name.lower() == "rijk"]
