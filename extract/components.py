@@ -1300,7 +1300,7 @@ def _rank(source: str, span: Span) -> tuple[int, int, int]:
     the longer span, then the kind of evidence."""
     strong = source == "ORG_SPECIFIC" or (
         source in {"gazetteer", "LAW"}
-        and span.label_ in {"Law", "Organisation"}
+        and span.label_ in {"Law", "Organisation", "Instrument"}
         and not (span.text.islower() and span.label_ == "Organisation")
     )
     priority = _PRIORITY[source]

@@ -1,7 +1,8 @@
 """Curated national gazetteers (ontology/*.csv) as spaCy patterns and as identifiers.
 
 Only national data lives here: laws with their BWB id, national bodies with a Wikidata id,
-municipalities and provinces with their CBS/TOOI code. Local organisations are never listed;
+national schemes, grants and agreements (instruments.csv), municipalities and provinces with
+their CBS/TOOI code. Local organisations are never listed;
 the model and the generic rules in extract/patterns/ must find them.
 """
 
@@ -19,8 +20,8 @@ __all__ = ["GazetteerEntry", "entries", "by_id", "span_ruler_patterns"]
 
 @dataclass(frozen=True)
 class GazetteerEntry:
-    id: str  # law:BWBR0044770, org:Q2, place:gm0307
-    kind: str  # Law | Organisation | Place
+    id: str  # law:BWBR0044770, org:Q2, instrument:integraal zorgakkoord, place:gm0307
+    kind: str  # Law | Organisation | Instrument | Place
     label: str
     aliases: tuple[str, ...] = ()
     same_as: tuple[str, ...] = field(default=())
@@ -58,6 +59,15 @@ def entries() -> tuple[GazetteerEntry, ...]:
                 tuple(same),
             )
         )
+    for row in read_table("instruments.csv"):
+        out.append(
+            GazetteerEntry(
+                f"instrument:{row['label'].lower()}",
+                "Instrument",
+                row["label"],
+                _aliases(row.get("aliases", "")),
+            )
+        )
     for table, kind in ((gemeenten(), "gemeente"), (provincies(), "provincie")):
         for code, name in table.items():
             out.append(
@@ -71,7 +81,7 @@ def by_id() -> dict[str, GazetteerEntry]:
     return {e.id: e for e in entries()}
 
 
-_LABEL = {"Law": "LAW", "Organisation": "ORG", "Place": "PLACE"}
+_LABEL = {"Law": "LAW", "Organisation": "ORG", "Place": "PLACE", "Instrument": "INSTRUMENT"}
 
 
 def _is_abbreviation(form: str) -> bool:

@@ -448,3 +448,16 @@ def test_the_national_government_is_an_organisation_but_the_adjective_is_nothing
     assert not [e for e in ann.entities if e.name.lower() == "rijk" and e.kind != "Organisation"]
     _, plain = run("Een wijk die rijk is aan groen en water.")
     assert not [e for e in plain.entities if e.name.lower() == "rijk"]
+
+
+def test_national_schemes_and_agreements_are_instruments_from_the_gazetteer():
+    _, ann = run(
+        "Met middelen uit het Integraal Zorgakkoord en een tekort op de BUIG "
+        "vragen we de Vangnetregeling aan; zelfstandigen kregen Tozo."
+    )
+    iza = find(ann, "Instrument", "Integraal Zorgakkoord")
+    assert iza.national
+    assert find(ann, "Instrument", "Gebundelde uitkering").aliases >= {"BUIG"}
+    find(ann, "Instrument", "Vangnetregeling")
+    find(ann, "Law", "Tijdelijke overbruggingsregeling zelfstandig ondernemers")
+    assert not named(ann, "Organisation")
