@@ -3,8 +3,8 @@
 Order in the pipeline (see `assemble`): the model's `ner`, then spaCy's own `span_ruler`
 ("bg_patterns": gazetteer + extract/patterns/*.jsonl into doc.spans["bg_rules"]), then
 `bg_name_rules` (rules that need more than a token pattern: law names, quoted and cue-word
-instrument names, council and college), `bg_abbreviations` ("Long Form (LF)" pairs) and
-`bg_entity_typer`, which decides per span which kind of thing it names and writes the result
+instrument names, council and college), `bg_abbreviations` ("Long Form (LF)" pairs),
+`bg_municipal_actors` (extract/actors.py: the municipality that acts) and `bg_entity_typer`, which decides per span which kind of thing it names and writes the result
 to doc.spans["bg_entities"] (label = a bg: class name, kb_id = gazetteer id).
 """
 
@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from . import gazetteer
+from .actors import make_municipal_actors  # noqa: F401 - registers bg_municipal_actors
 
 __all__ = ["assemble", "RULES_KEY", "ENTITIES_KEY"]
 
@@ -1344,7 +1345,8 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
             typed = Span(doc, span.start, span.end, label=kind, span_id="rule")
             candidates.append((_rank("model", typed), typed))
             continue
-        source = "gazetteer" if span.id_ and span.label_ != "ACTORGROUP" else span.label_
+        linked = span.id_ and span.label_ not in {"ACTORGROUP", "ORG_SPECIFIC"}
+        source = "gazetteer" if linked else span.label_
         kind = _KIND[span.label_]
         if span.label_ == "CONCEPT" and _says_organisation(span):
             kind = "Organisation"  # 'Oranje Fonds': capitalised common words naming a body
@@ -1393,7 +1395,7 @@ _MODEL_ABLATIONS = {
     "model_law": {"LAW"},
     "model_instrument": {"INSTRUMENT", "MISC"},
 }
-ABLATIONS = ("patterns", "abbreviations", *_MODEL_ABLATIONS, *NAME_RULE_GROUPS)
+ABLATIONS = ("patterns", "abbreviations", "actors", *_MODEL_ABLATIONS, *NAME_RULE_GROUPS)
 ABLATE_ENV = "BELEIDSGRAAF_ABLATE"
 
 
@@ -1448,6 +1450,8 @@ def assemble(nlp: Language, ablate: Iterable[str] | None = None) -> Language:
     nlp.add_pipe("bg_name_rules", config={"disabled": disabled})
     if "abbreviations" not in ablate:
         nlp.add_pipe("bg_abbreviations")
+    if "actors" not in ablate:
+        nlp.add_pipe("bg_municipal_actors", config={"spans_key": RULES_KEY})
     off = set().union(*(_MODEL_ABLATIONS[a] for a in ablate if a in _MODEL_ABLATIONS))
     labels = [label for label in MODEL_LABELS if label not in off]
     nlp.add_pipe("bg_entity_typer", config={"model_labels": labels})

@@ -23,6 +23,7 @@ import srsly
 from spacy.language import Language
 
 from . import gazetteer
+from .actors import ACTOR_PREFIX
 from .annotations import RELATION_FOR_KIND, Annotations, Entity, Mention, Relation
 from .components import ENTITIES_KEY, PATTERNS_DIR, assemble, common_words
 from .language import load_nlp
@@ -257,7 +258,9 @@ def _merge(
         groups.find(key)
         kinds[key][kind] += 1
         surfaces[key][surface] += 1
-        if kb_id:  # a gazetteer match also claims its surface form elsewhere in the text
+        if kb_id and not kb_id.startswith(ACTOR_PREFIX):
+            # a gazetteer match also claims its surface form elsewhere in the text; the
+            # municipality as an actor claims nothing: the same words are the place elsewhere
             groups.union(key, f"s:{fold(surface)}")
     places = {fold(s) for k, _, s, _ in raw if k == "Place"}
     keys = list(kinds)

@@ -461,3 +461,23 @@ def test_national_schemes_and_agreements_are_instruments_from_the_gazetteer():
     find(ann, "Instrument", "Vangnetregeling")
     find(ann, "Law", "Tijdelijke overbruggingsregeling zelfstandig ondernemers")
     assert not named(ann, "Organisation")
+
+
+def test_the_municipality_that_acts_is_an_organisation_beside_the_place():
+    _, ann = run(
+        "De gemeente Veldhoven opent een loket. Veldhoven neemt deel aan de aanpak. "
+        "In Veldhoven wonen veel ouderen."
+    )
+    find(ann, "Organisation", "gemeente Veldhoven")
+    actor = find(ann, "Organisation", "Veldhoven")
+    place = find(ann, "Place", "Veldhoven")
+    assert actor is not place and not actor.national
+    _, territory = run("In de gemeente Veldhoven wonen veel ouderen. Veldhoven is een dorp.")
+    assert not named(territory, "Organisation")
+    find(territory, "Place", "Veldhoven")
+
+
+def test_without_the_actor_rule_the_municipality_is_only_a_place():
+    nlp = _assembled(["actors"])
+    doc = nlp("De gemeente Veldhoven opent een loket.")
+    assert [(s.text, s.label_) for s in doc.spans["bg_entities"]] == [("Veldhoven", "Place")]

@@ -1,0 +1,85 @@
+"""The municipality as an actor: a registered spaCy component.
+
+A municipality's name is a place ("in Veldhoven"), but policy text also names the municipality
+as the one who acts: "de gemeente Veldhoven biedt ...", "Veldhoven neemt deel aan ...". The
+annotation guide counts those as an Organisation, beside the Place (one entity per type). The
+gazetteer knows the names; what makes a name an actor is where it stands, so the rules here
+read the gazetteer's place spans and the morphologizer's finite verbs.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+__all__ = ["municipal_actors", "ACTOR_PREFIX"]
+
+#: kb_id of the municipality as an actor: 'actor:' + the place's gazetteer id, so that its
+#: mentions make one Organisation apart from the Place
+ACTOR_PREFIX = "actor:"
+
+#: what a territory follows: 'in de gemeente X', 'buiten X'
+_LOCATIVE = {"in", "binnen", "buiten", "uit", "naar", "door", "rond", "rondom", "over", "van"}
+#: what a verb is, for the subject rule
+_VERB_POS = {"VERB", "AUX"}
+_LABEL = "ORG_SPECIFIC"  # the typer prefers it over the place the same words name
+
+
+def _municipality(span: Span) -> bool:
+    return span.label_ == "PLACE" and span.id_.startswith("place:gm")
+
+
+#: 'X is een veilige gemeente': a copula says what the place is, not what it does
+_COPULAS = {"is", "was", "wordt", "werd", "blijft", "bleef", "lijkt", "heet", "telt", "ligt"}
+
+
+def _acts(doc: Doc, i: int) -> bool:
+    """A finite verb, other than a copula, at token i."""
+    if i >= len(doc) or doc[i].lower_ in _COPULAS:
+        return False
+    return doc[i].pos_ in _VERB_POS and "Fin" in doc[i].morph.get("VerbForm")
+
+
+def _locative_before(doc: Doc, i: int) -> bool:
+    """A preposition of place before the name, its article in between or not."""
+    j = i - 1
+    if j >= 0 and doc[j].lower_ in {"de", "het"}:
+        j -= 1
+    return j >= 0 and doc[j].lower_ in _LOCATIVE
+
+
+def municipal_actors(doc: Doc, spans_key: str) -> list[Span]:
+    """'de gemeente X' (not after 'in', 'binnen', ...) and 'X' as the subject that opens a
+    sentence with its finite verb right after it ('X neemt deel', 'X heeft'); the place
+    spans are read from ``doc.spans[spans_key]``."""
+    out: list[Span] = []
+    seen: set[tuple[int, int]] = set()
+    for span in doc.spans.get(spans_key, []):
+        if not _municipality(span) or (span.start, span.end) in seen:
+            continue
+        seen.add((span.start, span.end))
+        before = span.start - 1
+        if before >= 0 and doc[before].lower_ == "gemeente":
+            if not _locative_before(doc, before):
+                out.append(
+                    Span(doc, before, span.end, label=_LABEL, span_id=ACTOR_PREFIX + span.id_)
+                )
+            continue
+        if doc[span.start].is_sent_start and _acts(doc, span.end):
+            out.append(
+                Span(doc, span.start, span.end, label=_LABEL, span_id=ACTOR_PREFIX + span.id_)
+            )
+    return out
+
+
+@Language.factory(
+    "bg_municipal_actors", default_config={"spans_key": "bg_rules"}, assigns=["doc.spans"]
+)
+def make_municipal_actors(nlp: Language, name: str, spans_key: str):
+    """``spans_key``: the span group with the gazetteer's places, where the actors go too."""
+
+    def component(doc: Doc) -> Doc:
+        doc.spans[spans_key] = list(doc.spans.get(spans_key, [])) + municipal_actors(doc, spans_key)
+        return doc
+
+    return component
