@@ -195,7 +195,8 @@ _ORG_HEAD = re.compile(  # compounds only ('Werkgeversservicepunt'); bare heads 
 _INSTRUMENT_HEAD = re.compile(
     r"^[a-zà-ÿ]*(plan|akkoord|aanpak|agenda|regeling|programma|visie|kader|nota|pact|deal|"
     r"convenant|campagne|monitor|strategie|offensief|route|werkplaats|pakket|pas|compliment|"
-    r"draaiboek|begroting|jaarstukken|jaarverslag|jaarrekening|voorjaarsnota|kadernota)$"
+    r"draaiboek|begroting|jaarstukken|jaarverslag|jaarrekening|voorjaarsnota|kadernota|"
+    r"rapportage|rapport|notitie|training|prijs|pilot|verantwoording)$"
 )
 # compounds that say what kind of organisation the name after them is: 'leerwerkbedrijf X'
 _APPOSITION_HEAD = re.compile(
@@ -1217,6 +1218,8 @@ def _model_kind(span: Span) -> str | None:
         return "Law"
     if label == "INSTRUMENT" and (name_like or len(span) >= 2):
         return "Instrument"
+    if label in {"ORG", "MISC"} and name_like and _instrument_headed(span):
+        return "Instrument"  # 'Tweede Tijdvakrapportage 2020': its words say it is a report
     if label in {"ORG"} | _PLACE_LABELS and name_like:
         if label in _PLACE_LABELS and not _says_organisation(span):
             return "Place"
@@ -1246,6 +1249,19 @@ _PERSON_TITLES = {
     "drs",
     "ing",
 }
+
+
+def _instrument_headed(span: Span) -> bool:
+    """The first or last word of the name says it is a plan, a report, a scheme ...; and no
+    word says it is an organisation."""
+    alpha = [t for t in span if t.is_alpha]
+    return (
+        bool(alpha)
+        and bool(
+            _INSTRUMENT_HEAD.match(alpha[-1].lower_) or _INSTRUMENT_HEAD.match(alpha[0].lower_)
+        )
+        and not _says_organisation(span)
+    )
 
 
 def _says_organisation(span: Span) -> bool:

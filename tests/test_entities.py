@@ -481,3 +481,9 @@ def test_without_the_actor_rule_the_municipality_is_only_a_place():
     nlp = _assembled(["actors"])
     doc = nlp("De gemeente Veldhoven opent een loket.")
     assert [(s.text, s.label_) for s in doc.spans["bg_entities"]] == [("Veldhoven", "Place")]
+
+
+def test_a_name_whose_words_say_it_is_a_report_or_plan_is_an_instrument():
+    _, ann = run("In de Derde Voortgangsrapportage 2031 staat wat Stichting Zorgzaam deed.")
+    find(ann, "Instrument", "Derde Voortgangsrapportage 2031")
+    find(ann, "Organisation", "Stichting Zorgzaam")
