@@ -113,6 +113,8 @@ def annotate(
         sentences[key] = [(at(s.start_char), until(s.end_char)) for s in doc.sents]
     entities = _merge(raw, pairs)
     _find_more_mentions(text, blocks, sentences, entities)
+    defined = {fold(form) for pair in pairs for form in pair}
+    entities = [e for e in entities if not _lone_acronym(e, defined)]
     relations = [
         Relation(m.activity_key, RELATION_FOR_KIND[e.kind], e, m, _role(text, m))
         for e in entities
@@ -355,6 +357,21 @@ def _merge(
         )
     entities.sort(key=lambda e: (e.kind, e.name))
     return entities
+
+
+def _lone_acronym(entity: Entity, defined: set[str]) -> bool:
+    """Two capitals that the document uses once and never spells out ('SW', 'PM'): a heading
+    code, an abbreviation of a common phrase or a cut-off word far more often than a partner.
+    Longer ones stay ('samen met RAVU'): partners go by them. National bodies come from the
+    gazetteer; one defined in the text ('Stichting X (SX)') or named twice stays too."""
+    forms = {entity.name, *entity.aliases}
+    return (
+        entity.kind == "Organisation"
+        and not entity.national
+        and len(entity.mentions) == 1
+        and all(f.isupper() and len(f) == 2 for f in forms)
+        and not any(fold(f) in defined for f in forms)
+    )
 
 
 def _is_acronym_key(key: str, surfaces: dict[str, Counter]) -> bool:

@@ -487,3 +487,11 @@ def test_a_name_whose_words_say_it_is_a_report_or_plan_is_an_instrument():
     _, ann = run("In de Derde Voortgangsrapportage 2031 staat wat Stichting Zorgzaam deed.")
     find(ann, "Instrument", "Derde Voortgangsrapportage 2031")
     find(ann, "Organisation", "Stichting Zorgzaam")
+
+
+def test_two_capitals_used_once_are_no_partner_but_a_longer_acronym_is():
+    _, ann = run("Samen met ZORGA en het team van PX ondersteunen we mantelzorgers.")
+    find(ann, "Organisation", "ZORGA")
+    assert "PX" not in named(ann, "Organisation")
+    _, twice = run("PX en Stichting Zorgzaam werken samen; PX levert de coaches.")
+    find(twice, "Organisation", "PX")
