@@ -1211,7 +1211,7 @@ def _model_kind(span: Span) -> str | None:
     """The bg: class of a model entity. The policy-text model labels ORG, PLACE, LAW,
     INSTRUMENT, PER and MISC; a CoNLL-only model ORG, LOC, PER, MISC. Persons are no entities."""
     label = span.label_
-    if label == "PER":
+    if label == "PER" or _word_and_year(span):
         return None
     name_like = _is_name_like(span)
     if label == "LAW" and any(t.is_alpha for t in span):
@@ -1300,9 +1300,22 @@ def _name_kind(span: Span) -> str | None:
     return "Organisation"
 
 
+_WORD_YEAR = re.compile(r"([A-Za-zà-ÿ]+)((19|20)\d\d)")
+
+
+def _word_and_year(span: Span) -> bool:
+    """'Begroting2019', 'Rekening 2017': a common word and a year, glued by a page export or
+    not; a column header, not a name ('Indebuurt033' has no year and no common word)."""
+    text = span.text.replace(" ", "")
+    m = _WORD_YEAR.fullmatch(text)
+    return bool(m) and m.group(1).lower() in common_words()
+
+
 def _rule_ok(span: Span) -> bool:
     label = span.label_
     text = span.text
+    if label in {"ORG", "PLACE", "INSTRUMENT"} and not span.id_ and _word_and_year(span):
+        return False
     if label == "ORG" and len(span) == 1 and text in acronym_stoplist():
         return False
     if label in {"ORG", "INSTRUMENT", "PLACE"} and not span.id_ and span[0].is_sent_start:

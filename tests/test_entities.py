@@ -495,3 +495,10 @@ def test_two_capitals_used_once_are_no_partner_but_a_longer_acronym_is():
     assert "PX" not in named(ann, "Organisation")
     _, twice = run("PX en Stichting Zorgzaam werken samen; PX levert de coaches.")
     find(twice, "Organisation", "PX")
+
+
+def test_a_common_word_glued_to_a_year_is_no_name():
+    _, ann = run("Begroting2031 Rekening2030 Samen met Buurtwerk033 helpen we gezinnen.")
+    names = {e.name for e in ann.entities}
+    assert not names & {"Begroting2031", "Rekening2030"}
+    assert "Buurtwerk033" in names
