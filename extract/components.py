@@ -196,7 +196,8 @@ _INSTRUMENT_HEAD = re.compile(
     r"^[a-zà-ÿ]*(plan|akkoord|aanpak|agenda|regeling|programma|visie|kader|nota|pact|deal|"
     r"convenant|campagne|monitor|strategie|offensief|route|werkplaats|pakket|pas|compliment|"
     r"draaiboek|begroting|jaarstukken|jaarverslag|jaarrekening|voorjaarsnota|kadernota|"
-    r"rapportage|rapport|notitie|training|prijs|pilot|verantwoording)$"
+    r"rapportage|rapport|notitie|training|prijs|pilot|verantwoording|plannen|akkoorden|"
+    r"regelingen|rapportages|trainingen|programma's|programma’s)$"
 )
 # compounds that say what kind of organisation the name after them is: 'leerwerkbedrijf X'
 _APPOSITION_HEAD = re.compile(
@@ -1222,7 +1223,9 @@ def _model_kind(span: Span) -> str | None:
         return "Instrument"  # 'Tweede Tijdvakrapportage 2020': its words say it is a report
     if label in {"ORG"} | _PLACE_LABELS and name_like:
         if label in _PLACE_LABELS and not _says_organisation(span):
-            return "Place"
+            if _instrument_headed(span):
+                return "Instrument"  # 'Uitvoeringsplannen Veiligheid' is no place
+            return None if _no_place_word(span) else "Place"
         return "Organisation"  # 'Anna Veldkamp Stichting' is no place, whatever the model says
     multi_title = len(span) >= 2 and all(t.is_title or t.lower_ in _CONNECT for t in span)
     if multi_title and not span[0].is_sent_start and not name_like:
@@ -1249,6 +1252,15 @@ _PERSON_TITLES = {
     "drs",
     "ing",
 }
+
+
+#: endings of one word that no place name has: abstract nouns ('Bestaanszekerheid',
+#: 'Schuldhulpverlening', 'Inclusie') and inhabitants ('Hagenaars', 'Leidenaren')
+_NO_PLACE_ENDING = ("heid", "ing", "tie", "sie", "isme", "iteit", "aars", "aren", "ers")
+
+
+def _no_place_word(span: Span) -> bool:
+    return len(span) == 1 and span[0].lower_.endswith(_NO_PLACE_ENDING)
 
 
 def _instrument_headed(span: Span) -> bool:
@@ -1316,6 +1328,8 @@ def _rule_ok(span: Span) -> bool:
     text = span.text
     if label in {"ORG", "PLACE", "INSTRUMENT"} and not span.id_ and _word_and_year(span):
         return False
+    if label in {"PLACE", "PLACE_GUESS"} and not span.id_ and _no_place_word(span):
+        return False  # 'voor Hagenaars': inhabitants, not a place
     if label == "ORG" and len(span) == 1 and text in acronym_stoplist():
         return False
     if label in {"ORG", "INSTRUMENT", "PLACE"} and not span.id_ and span[0].is_sent_start:

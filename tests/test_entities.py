@@ -502,3 +502,14 @@ def test_a_common_word_glued_to_a_year_is_no_name():
     names = {e.name for e in ann.entities}
     assert not names & {"Begroting2031", "Rekening2030"}
     assert "Buurtwerk033" in names
+
+
+def test_abstract_nouns_inhabitants_and_plans_are_no_places():
+    _, ann = run(
+        "Met dit programma wil de gemeente Veldhovenaren ondersteunen; in het "
+        "Uitvoeringsplannen Zorgzaam staat hoe we in Veldhoven-Oost werken."
+    )
+    places = named(ann, "Place")
+    assert "Veldhovenaren" not in places
+    assert "Uitvoeringsplannen Zorgzaam" not in places
+    find(ann, "Place", "Veldhoven-Oost")
