@@ -1323,6 +1323,19 @@ def _word_and_year(span: Span) -> bool:
     return bool(m) and m.group(1).lower() in common_words()
 
 
+def _capitalised_kind(span: Span) -> bool:
+    """One word of the actor lexicon written with a capital in mid-sentence ('de Voedselbank',
+    not 'Voedselbanken' at a sentence start)."""
+    tok = span[0]
+    return (
+        len(span) == 1
+        and tok.is_title
+        and not tok.is_sent_start
+        and not _at_line_start(tok)
+        and not tok.lower_.endswith(("en", "s"))
+    )
+
+
 def _rule_ok(span: Span) -> bool:
     label = span.label_
     text = span.text
@@ -1388,6 +1401,9 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
             typed = Span(doc, span.start, span.end, label=kind, span_id="rule")
             candidates.append((_rank("model", typed), typed))
             continue
+        if span.label_ == "ACTORGROUP" and _capitalised_kind(span):
+            # 'de Voedselbank': the capital makes the kind of actor the local organisation
+            span = Span(doc, span.start, span.end, label="ORG")
         linked = span.id_ and span.label_ not in {"ACTORGROUP", "ORG_SPECIFIC"}
         source = "gazetteer" if linked else span.label_
         kind = _KIND[span.label_]

@@ -513,3 +513,9 @@ def test_abstract_nouns_inhabitants_and_plans_are_no_places():
     assert "Veldhovenaren" not in places
     assert "Uitvoeringsplannen Zorgzaam" not in places
     find(ann, "Place", "Veldhoven-Oost")
+
+
+def test_a_kind_of_actor_with_a_capital_is_the_local_organisation():
+    _, ann = run("Samen met de Voedselbank en de huisartsen helpen we gezinnen.")
+    find(ann, "Organisation", "Voedselbank")
+    find(ann, "ActorGroup", "huisartsen")
