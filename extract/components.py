@@ -1437,8 +1437,41 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
             continue
         taken.update(range(span.start, span.end))
         chosen.append(span)
+    for i, span in enumerate(chosen):
+        if span.label_ == "Instrument":
+            end = _edition_end(doc, span.end, taken)
+            if end > span.end:
+                taken.update(range(span.end, end))
+                chosen[i] = Span(
+                    doc, span.start, end, label=span.label, kb_id=span.kb_id, span_id=span.id
+                )
     doc.spans[ENTITIES_KEY] = sorted(chosen, key=lambda sp: sp.start)
     return doc
+
+
+_YEAR = re.compile(r"(19|20)\d\d")
+_ROMAN = {"II", "III", "IV", "V", "VI"}
+
+
+def _edition_end(doc: Doc, end: int, taken: set[int]) -> int:
+    """Where a plan's name ends with its edition: 'Sportakkoord II', 'Vangnetregeling 2017',
+    'Integraal Veiligheidsplan Zandvoort 2023-2026' (a place of the gazetteer, then years)."""
+
+    def free(i: int) -> bool:
+        return i < len(doc) and i not in taken
+
+    i = end
+    if free(i) and doc[i].text in _ROMAN:
+        return i + 1
+    place = [s for s in doc.spans.get(RULES_KEY, []) if s.start == i and s.id_.startswith("place:")]
+    if place and all(free(k) for k in range(place[0].start, place[0].end)):
+        i = place[0].end
+    if not (free(i) and _YEAR.fullmatch(doc[i].text)):
+        return end
+    i += 1
+    if free(i + 1) and doc[i].text in {"-", "–", "/"} and _YEAR.fullmatch(doc[i + 1].text):
+        i += 2
+    return i
 
 
 # --------------------------------------------------------------------------------------------

@@ -519,3 +519,9 @@ def test_a_kind_of_actor_with_a_capital_is_the_local_organisation():
     _, ann = run("Samen met de Voedselbank en de huisartsen helpen we gezinnen.")
     find(ann, "Organisation", "Voedselbank")
     find(ann, "ActorGroup", "huisartsen")
+
+
+def test_a_plan_keeps_its_edition_in_its_name():
+    _, ann = run("We voeren het Sportakkoord II uit en vragen de Vangnetregeling 2031 aan.")
+    find(ann, "Instrument", "Sportakkoord II")
+    find(ann, "Instrument", "Vangnetregeling 2031")
