@@ -575,9 +575,15 @@ def _named_groups(doc: Doc, spans: list[Span]) -> list[Span]:
     return out
 
 
+def _finite_or_participle(tok: Token) -> bool:
+    """'luidt', 'is', 'vastgesteld': the clause goes on about the name; the name has ended."""
+    return bool({"Fin", "Part"} & set(tok.morph.get("VerbForm")))
+
+
 def _title_run(doc: Doc, start: int, limit: int = 7) -> int:
     """End of a name that starts with a capitalised word at `start`: capitalised words and
-    connectors; a short all-lower tail is kept when the clause ends right after it."""
+    connectors; a short all-lower tail is kept when the clause ends right after it (a finite
+    verb or a participle ends it too)."""
     end = start
     while end < len(doc) and (
         doc[end].is_title or doc[end].is_upper or doc[end].lower_ in _CONNECT
@@ -586,7 +592,11 @@ def _title_run(doc: Doc, start: int, limit: int = 7) -> int:
     while end > start + 1 and doc[end - 1].lower_ in _CONNECT:
         end -= 1
     clause_end = start
-    while clause_end < len(doc) and not (doc[clause_end].is_punct or doc[clause_end].is_space):
+    while clause_end < len(doc) and not (
+        doc[clause_end].is_punct
+        or doc[clause_end].is_space
+        or (clause_end >= end and _finite_or_participle(doc[clause_end]))
+    ):
         clause_end += 1
     if clause_end - start <= limit and clause_end > end:
         return clause_end

@@ -525,3 +525,8 @@ def test_a_plan_keeps_its_edition_in_its_name():
     _, ann = run("We voeren het Sportakkoord II uit en vragen de Vangnetregeling 2031 aan.")
     find(ann, "Instrument", "Sportakkoord II")
     find(ann, "Instrument", "Vangnetregeling 2031")
+
+
+def test_a_cued_name_ends_before_the_verb_of_its_clause():
+    _, ann = run("Het bestemmingsplan Stadspark Noord is onherroepelijk geworden.")
+    find(ann, "Instrument", "bestemmingsplan Stadspark Noord")
