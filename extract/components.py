@@ -1448,13 +1448,22 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
         taken.update(range(span.start, span.end))
         chosen.append(span)
     for i, span in enumerate(chosen):
+        end = span.end
         if span.label_ == "Instrument":
             end = _edition_end(doc, span.end, taken)
-            if end > span.end:
-                taken.update(range(span.end, end))
-                chosen[i] = Span(
-                    doc, span.start, end, label=span.label, kb_id=span.kb_id, span_id=span.id
-                )
+        if (
+            span.label_ in {"Organisation", "Instrument"}
+            and end < len(doc)
+            and end not in taken
+            and doc[end].text == "!"
+            and not doc[end - 1].whitespace_
+        ):
+            end += 1  # 'IJmond Werkt!': the exclamation mark is part of the brand
+        if end > span.end:
+            taken.update(range(span.end, end))
+            chosen[i] = Span(
+                doc, span.start, end, label=span.label, kb_id=span.kb_id, span_id=span.id
+            )
     doc.spans[ENTITIES_KEY] = sorted(chosen, key=lambda sp: sp.start)
     return doc
 

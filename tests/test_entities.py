@@ -530,3 +530,9 @@ def test_a_plan_keeps_its_edition_in_its_name():
 def test_a_cued_name_ends_before_the_verb_of_its_clause():
     _, ann = run("Het bestemmingsplan Stadspark Noord is onherroepelijk geworden.")
     find(ann, "Instrument", "bestemmingsplan Stadspark Noord")
+
+
+def test_an_exclamation_mark_written_onto_a_name_is_part_of_it():
+    _, ann = run("Samen met Buurtkracht Zorgzaam! en Stichting Veldwerk helpen we inwoners. Mooi!")
+    find(ann, "Organisation", "Buurtkracht Zorgzaam!")
+    find(ann, "Organisation", "Stichting Veldwerk")
