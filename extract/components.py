@@ -1235,6 +1235,8 @@ def _model_kind(span: Span) -> str | None:
         if label in _PLACE_LABELS and not _says_organisation(span):
             if _instrument_headed(span):
                 return "Instrument"  # 'Uitvoeringsplannen Veiligheid' is no place
+            if _partner_context(span):
+                return "Organisation"  # 'afspraken met Sedna': one works with a party
             return None if _no_place_word(span) else "Place"
         return "Organisation"  # 'Anna Veldkamp Stichting' is no place, whatever the model says
     multi_title = len(span) >= 2 and all(t.is_title or t.lower_ in _CONNECT for t in span)
@@ -1262,6 +1264,20 @@ _PERSON_TITLES = {
     "drs",
     "ing",
 }
+
+
+#: words after which a name is a party one deals with, not a place one is in
+_PARTNER_BEFORE = {"met", "door", "aan"}
+
+
+def _partner_context(span: Span) -> bool:
+    """'afspraken met X', 'gezien door X', 'verplichtingen aan X' (an article or adjective in
+    between or not); the gazetteer's places are decided before this (they win the overlap)."""
+    i = span.start - 1
+    doc = span.doc
+    while i >= 0 and (doc[i].lower_ in _ARTICLES or (doc[i].pos_ == "ADJ" and doc[i].is_lower)):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in _PARTNER_BEFORE
 
 
 #: endings of one word that no place name has: abstract nouns ('Bestaanszekerheid',

@@ -536,3 +536,9 @@ def test_an_exclamation_mark_written_onto_a_name_is_part_of_it():
     _, ann = run("Samen met Buurtkracht Zorgzaam! en Stichting Veldwerk helpen we inwoners. Mooi!")
     find(ann, "Organisation", "Buurtkracht Zorgzaam!")
     find(ann, "Organisation", "Stichting Veldwerk")
+
+
+def test_a_name_one_deals_with_is_no_place():
+    _, ann = run("We maken afspraken met Kwintara over de dagbesteding in Veldhoven-Oost.")
+    find(ann, "Organisation", "Kwintara")
+    find(ann, "Place", "Veldhoven-Oost")
