@@ -54,10 +54,20 @@ def municipal_actors(doc: Doc, spans_key: str) -> list[Span]:
     spans are read from ``doc.spans[spans_key]``."""
     out: list[Span] = []
     seen: set[tuple[int, int]] = set()
-    for span in doc.spans.get(spans_key, []):
-        if not _municipality(span) or (span.start, span.end) in seen:
+    places = sorted(
+        {(s.start, s.end): s for s in doc.spans.get(spans_key, []) if _municipality(s)}.values(),
+        key=lambda s: s.start,
+    )
+    listed = _listed_after_gemeenten(doc, places)
+    for span in places:
+        if (span.start, span.end) in seen:
             continue
         seen.add((span.start, span.end))
+        if (span.start, span.end) in listed:
+            out.append(
+                Span(doc, span.start, span.end, label=_LABEL, span_id=ACTOR_PREFIX + span.id_)
+            )
+            continue
         before = span.start - 1
         if before >= 0 and doc[before].lower_ == "gemeente":
             if not _locative_before(doc, before):
@@ -69,6 +79,26 @@ def municipal_actors(doc: Doc, spans_key: str) -> list[Span]:
             out.append(
                 Span(doc, span.start, span.end, label=_LABEL, span_id=ACTOR_PREFIX + span.id_)
             )
+    return out
+
+
+def _listed_after_gemeenten(doc: Doc, places: list[Span]) -> set[tuple[int, int]]:
+    """'de gemeenten X, Y en Z gaan ...': municipalities named as the members of a group that
+    acts (not after 'in de gemeenten')."""
+    by_start = {s.start: s for s in places}
+    out: set[tuple[int, int]] = set()
+    for tok in doc:
+        if tok.lower_ != "gemeenten" or _locative_before(doc, tok.i):
+            continue
+        i = tok.i + 1
+        found = []
+        while i in by_start:
+            found.append(by_start[i])
+            i = by_start[i].end
+            if i < len(doc) and doc[i].text == "," or (i < len(doc) and doc[i].lower_ == "en"):
+                i += 1
+        if len(found) >= 2:
+            out.update((s.start, s.end) for s in found)
     return out
 
 

@@ -542,3 +542,11 @@ def test_a_name_one_deals_with_is_no_place():
     _, ann = run("We maken afspraken met Kwintara over de dagbesteding in Veldhoven-Oost.")
     find(ann, "Organisation", "Kwintara")
     find(ann, "Place", "Veldhoven-Oost")
+
+
+def test_municipalities_listed_as_members_of_a_group_that_acts_are_organisations():
+    _, ann = run("Daarvoor zijn de gemeenten Veldhoven, Eersel en Bergeijk gestart met een aanpak.")
+    for name in ("Veldhoven", "Eersel", "Bergeijk"):
+        find(ann, "Organisation", name)
+    _, places = run("In de gemeenten Veldhoven en Eersel wonen veel ouderen.")
+    assert not named(places, "Organisation")
