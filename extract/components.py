@@ -1290,15 +1290,10 @@ def _no_place_word(span: Span) -> bool:
 
 
 def _instrument_headed(span: Span) -> bool:
-    """The first or last word of the name says it is a plan, a report, a scheme ...; and no
-    word says it is an organisation."""
-    alpha = [t for t in span if t.is_alpha]
-    return (
-        bool(alpha)
-        and bool(
-            _INSTRUMENT_HEAD.match(alpha[-1].lower_) or _INSTRUMENT_HEAD.match(alpha[0].lower_)
-        )
-        and not _says_organisation(span)
+    """A word of the name says it is a plan, a report, a scheme ... ('Integraal
+    Veiligheidsplan Zwolle'); and no word says it is an organisation."""
+    return any(_INSTRUMENT_HEAD.match(t.lower_) for t in span if t.is_alpha) and not (
+        _says_organisation(span)
     )
 
 
@@ -1320,11 +1315,8 @@ def _name_kind(span: Span) -> str | None:
     before = span.doc[span.start - 1].lower_.rstrip(".") if span.start else ""
     if span[0].lower_.rstrip(".") in _PERSON_TITLES or before in _PERSON_TITLES:
         return None
-    alpha = [t for t in span if t.is_alpha]
-    if alpha and (
-        _INSTRUMENT_HEAD.match(alpha[-1].lower_) or _INSTRUMENT_HEAD.match(alpha[0].lower_)
-    ):
-        return "Instrument"  # 'Gezond en Actief Leven Akkoord', 'Programmabegroting 2023'
+    if _instrument_headed(span):
+        return "Instrument"  # 'Gezond en Actief Leven Akkoord', 'Veiligheidsplan Zwolle'
     if _says_organisation(span) or any(t.is_upper and len(t) > 1 for t in span):
         return "Organisation"  # 'Sociaal Team X' even where the model reads a place
     for ent in span.doc.ents:

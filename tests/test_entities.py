@@ -550,3 +550,8 @@ def test_municipalities_listed_as_members_of_a_group_that_acts_are_organisations
         find(ann, "Organisation", name)
     _, places = run("In de gemeenten Veldhoven en Eersel wonen veel ouderen.")
     assert not named(places, "Organisation")
+
+
+def test_a_plan_named_after_its_municipality_is_an_instrument():
+    _, ann = run("Het Integraal Veiligheidsplan Veldhoven is vastgesteld.")
+    find(ann, "Instrument", "Integraal Veiligheidsplan Veldhoven")
