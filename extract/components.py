@@ -14,7 +14,6 @@ import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import srsly
@@ -23,8 +22,9 @@ from spacy.tokens import Doc, Span, Token
 
 from . import gazetteer
 from .actors import make_municipal_actors  # noqa: F401 - registers bg_municipal_actors
+from .lexicon import common_words, word_list
 
-__all__ = ["assemble", "RULES_KEY", "ENTITIES_KEY"]
+__all__ = ["assemble", "RULES_KEY", "ENTITIES_KEY", "common_words"]
 
 RULES_KEY = "bg_rules"
 ENTITIES_KEY = "bg_entities"
@@ -33,16 +33,6 @@ PATTERNS_DIR = Path(__file__).parent / "patterns"
 for _ext in ("bg_abbreviations", "bg_name_variants"):
     if not Doc.has_extension(_ext):
         Doc.set_extension(_ext, default=None)
-
-
-def _word_list(name: str) -> str:
-    return resources.files("beleidsgraaf.extract").joinpath(f"patterns/{name}").read_text("utf-8")
-
-
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Word forms seen in lower case in Dutch corpora (training/common_words.py builds it)."""
-    return frozenset(_word_list("common_words.txt").split())
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +46,7 @@ def actor_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def acronym_stoplist() -> frozenset[str]:
-    lines = _word_list("acronym_stoplist.txt").splitlines()
+    lines = word_list("acronym_stoplist.txt").splitlines()
     return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
 
 

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from beleidsgraaf.namespaces import BWB, TOOI, WD
 
+from .lexicon import common_words
 from .linking import gemeenten, provincies, read_table
 
 __all__ = ["GazetteerEntry", "entries", "by_id", "span_ruler_patterns"]
@@ -88,16 +89,21 @@ def _is_abbreviation(form: str) -> bool:
     return " " not in form and len(form) <= 6 and any(ch.isupper() for ch in form[1:])
 
 
+def _common_word(form: str) -> bool:
+    """'Rijk': one word that is also a Dutch word in lower case ('rijk' the adjective)."""
+    return " " not in form and form.lower() in common_words()
+
+
 def span_ruler_patterns() -> list[dict]:
     """Patterns for spaCy's span_ruler: abbreviations match case-sensitively (WW is not ww),
-    names of several words case-insensitively (the ruler's phrase matcher runs on LOWER);
-    places and one-word names keep their case, so 'Best' the town is not 'best' the word and
-    'Rijk' the government is not 'rijk' the adjective (a one-word name used in lower case
-    lists that form as an alias: 'politie')."""
+    other names case-insensitively (the ruler's phrase matcher runs on LOWER); places and
+    one-word names that are also common words keep their case, so 'Best' the town is not
+    'best' the word and 'Rijk' the government is not 'rijk' the adjective (such a name used
+    in lower case lists that form as an alias: 'politie')."""
     patterns: list[dict] = []
     for e in entries():
         for form in dict.fromkeys((e.label, *e.aliases)):
-            if _is_abbreviation(form) or e.kind == "Place" or " " not in form:
+            if _is_abbreviation(form) or e.kind == "Place" or _common_word(form):
                 words = form.split()
                 patterns.append(
                     {"label": _LABEL[e.kind], "id": e.id, "pattern": [{"ORTH": w} for w in words]}

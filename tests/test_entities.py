@@ -555,3 +555,8 @@ def test_municipalities_listed_as_members_of_a_group_that_acts_are_organisations
 def test_a_plan_named_after_its_municipality_is_an_instrument():
     _, ann = run("Het Integraal Veiligheidsplan Veldhoven is vastgesteld.")
     find(ann, "Instrument", "Integraal Veiligheidsplan Veldhoven")
+
+
+def test_a_one_word_law_is_found_in_lower_case_too():
+    _, ann = run("Op grond van de jeugdwet bieden we hulp.")
+    find(ann, "Law", "Jeugdwet")
