@@ -713,6 +713,10 @@ def _place_spans(doc: Doc) -> list[Span]:
     return spans
 
 
+#: last words of the names of municipal units and teams ('Sociale Zaken', 'Sociaal Plein')
+_UNIT_HEADS = {"zaken", "plein", "loket", "team", "teams", "dienst", "wijkteam", "wijkteams"}
+
+
 def _concept_spans(doc: Doc) -> list[Span]:
     """Capitalised common words in mid-sentence, two or more: 'Positieve Gezondheid' is the
     name of an approach. (Proper names of organisations and places are left to the model.)"""
@@ -721,15 +725,23 @@ def _concept_spans(doc: Doc) -> list[Span]:
     words = common_words()
     while i < len(doc):
         j = i
-        while (
-            j < len(doc)
-            and doc[j].is_title
-            and not doc[j].is_sent_start
-            and not _at_line_start(doc[j])
-        ):
-            j += 1
-        if j - i >= 2 and all(t.lower_ in words for t in doc[i:j]):
-            org = any(t.lower_ in _ORG_PREFIXES or _ORG_HEAD.match(t.lower_) for t in doc[i:j])
+        while j < len(doc) and not doc[j].is_sent_start and not _at_line_start(doc[j]):
+            if doc[j].is_title:
+                j += 1
+            elif (
+                j > i
+                and doc[j].lower_ in {"en", "&"}
+                and j + 1 < len(doc)
+                and doc[j + 1].is_title
+                and not _at_line_start(doc[j + 1])
+            ):
+                j += 2  # 'Werk en Inkomen'
+            else:
+                break
+        if j - i >= 2 and all(t.lower_ in words or t.lower_ == "&" for t in doc[i:j]):
+            org = any(t.lower_ in _ORG_PREFIXES or _ORG_HEAD.match(t.lower_) for t in doc[i:j]) or (
+                doc[j - 1].lower_ in _UNIT_HEADS
+            )
             spans.append(Span(doc, i, j, label="ORG" if org else "CONCEPT"))
         i = max(j, i + 1)
     return spans
@@ -1415,8 +1427,10 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
         linked = span.id_ and span.label_ not in {"ACTORGROUP", "ORG_SPECIFIC"}
         source = "gazetteer" if linked else span.label_
         kind = _KIND[span.label_]
-        if span.label_ == "CONCEPT" and _says_organisation(span):
-            kind = "Organisation"  # 'Oranje Fonds': capitalised common words naming a body
+        if span.label_ == "CONCEPT" and (_says_organisation(span) or _partner_context(span)):
+            # 'Oranje Fonds': capitalised common words naming a body; 'samen met Werk en
+            # Inkomen': a unit one works with (guide: capitalised units are organisations)
+            kind = "Organisation"
         typed = Span(
             doc,
             span.start,

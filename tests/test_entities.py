@@ -560,3 +560,13 @@ def test_a_plan_named_after_its_municipality_is_an_instrument():
 def test_a_one_word_law_is_found_in_lower_case_too():
     _, ann = run("Op grond van de jeugdwet bieden we hulp.")
     find(ann, "Law", "Jeugdwet")
+
+
+def test_capitalised_units_are_organisations_and_concepts_instruments():
+    _, ann = run(
+        "Samen met Werk en Inkomen en de consulenten van Sociale Zaken werken we "
+        "volgens Positieve Gezondheid."
+    )
+    find(ann, "Organisation", "Werk en Inkomen")
+    find(ann, "Organisation", "Sociale Zaken")
+    find(ann, "Instrument", "Positieve Gezondheid")
