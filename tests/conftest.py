@@ -5,6 +5,7 @@ Keep this small and generic; fixtures for one area belong in that area's test mo
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import socket
 import subprocess
@@ -20,6 +21,35 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_NAME = "amersfoort-programmabegroting-2021-programma-2"
+
+
+class _CheckoutFinder:
+    """Import beleidsgraaf's subpackages (package-dir in pyproject.toml) from this checkout.
+
+    An editable install maps `beleidsgraaf.graph` to the folder it was installed from; a git
+    worktree that shares the venv would otherwise test another checkout's graph/ and extract/.
+    """
+
+    folders = {
+        "beleidsgraaf.extract": REPO / "extract",
+        "beleidsgraaf.graph": REPO / "graph",
+        "beleidsgraaf.ontology": REPO / "ontology",
+        "beleidsgraaf.queries": REPO / "queries",
+    }
+
+    @classmethod
+    def find_spec(cls, fullname, path=None, target=None):
+        folder = cls.folders.get(fullname)
+        if folder is None:
+            return None
+        return importlib.util.spec_from_file_location(
+            fullname, folder / "__init__.py", submodule_search_locations=[str(folder)]
+        )
+
+
+sys.meta_path.insert(0, _CheckoutFinder)
+_stale = [m for m in _CheckoutFinder.folders if m in sys.modules]
+assert not _stale, f"imported before conftest, from another checkout maybe: {_stale}"
 
 
 @dataclass
