@@ -24,13 +24,14 @@ SAMPLE_NAME = "amersfoort-programmabegroting-2021-programma-2"
 
 
 class _CheckoutFinder:
-    """Import beleidsgraaf's subpackages (package-dir in pyproject.toml) from this checkout.
+    """Import beleidsgraaf and its subpackages (package-dir in pyproject.toml) from this checkout.
 
     An editable install maps `beleidsgraaf.graph` to the folder it was installed from; a git
     worktree that shares the venv would otherwise test another checkout's graph/ and extract/.
     """
 
     folders = {
+        "beleidsgraaf": REPO / "beleidsgraaf",
         "beleidsgraaf.extract": REPO / "extract",
         "beleidsgraaf.graph": REPO / "graph",
         "beleidsgraaf.ontology": REPO / "ontology",
