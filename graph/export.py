@@ -102,7 +102,8 @@ def memory_dataset(ds: Dataset, document: URIRef | None = None) -> Dataset:
     if document is None:
         quads = ds.quads((None, None, None, None))
     else:
-        quads = ((s, p, o, document) for s, p, o in ds.graph(document))
+        # a view on the named graph (ds.graph() would create it: no good on a read-only store)
+        quads = ((s, p, o, document) for s, p, o in Graph(ds.store, identifier=document))
     for s, p, o, g in quads:
         name = getattr(g, "identifier", g)
         if name is None:
