@@ -99,9 +99,15 @@ def test_shapes_catch_a_broken_description(description, shapes):
     broken.remove((dataset, DCTERMS.description, None))
     dist = next(broken.objects(dataset, DCAT.distribution))
     broken.remove((dist, DCAT.accessURL, None))
+    [part] = broken.subjects(DCTERMS.isPartOf, dataset)
+    broken.remove((part, DCTERMS.source, None))
+    part_dist = next(broken.objects(part, DCAT.distribution))
+    broken.remove((part_dist, DCTERMS.license, None))
     text = validate_graph(broken, shapes).format(examples=10)
     assert "dcat:Dataset: dcterms:description is mandatory" in text
     assert "dcat:Distribution: dcat:accessURL is mandatory" in text
+    assert "a document's dataset has one dcterms:source, a bg:SourceDocument" in text
+    assert "dcat:Distribution: one dcterms:license" in text
 
 
 def test_two_municipalities_need_an_explicit_publisher(store, tmp_path):
