@@ -5,7 +5,6 @@ Keep this small and generic; fixtures for one area belong in that area's test mo
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import socket
 import subprocess
@@ -16,6 +15,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import checkout_imports  # first: beleidsgraaf from this checkout (see the module)
 import pytest
 import requests
 
@@ -23,34 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE_NAME = "amersfoort-programmabegroting-2021-programma-2"
 
 
-class _CheckoutFinder:
-    """Import beleidsgraaf and its subpackages (package-dir in pyproject.toml) from this checkout.
-
-    An editable install maps `beleidsgraaf.graph` to the folder it was installed from; a git
-    worktree that shares the venv would otherwise test another checkout's graph/ and extract/.
-    """
-
-    folders = {
-        "beleidsgraaf": REPO / "beleidsgraaf",
-        "beleidsgraaf.extract": REPO / "extract",
-        "beleidsgraaf.graph": REPO / "graph",
-        "beleidsgraaf.ontology": REPO / "ontology",
-        "beleidsgraaf.queries": REPO / "queries",
-    }
-
-    @classmethod
-    def find_spec(cls, fullname, path=None, target=None):
-        folder = cls.folders.get(fullname)
-        if folder is None:
-            return None
-        return importlib.util.spec_from_file_location(
-            fullname, folder / "__init__.py", submodule_search_locations=[str(folder)]
-        )
-
-
-sys.meta_path.insert(0, _CheckoutFinder)
-_stale = [m for m in _CheckoutFinder.folders if m in sys.modules]
-assert not _stale, f"imported before conftest, from another checkout maybe: {_stale}"
+checkout_imports.install()
+checkout_imports.install_for_subprocesses()
 
 
 @dataclass
