@@ -22,6 +22,7 @@ class BG(DefinedNamespace):
 
     # classes
     Document: type
+    SourceDocument: type
     Section: type
     Goal: type
     Activity: type

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from beleidsgraaf.namespaces import BG, ELI, ITSRDF, NIF
 
@@ -102,6 +102,8 @@ def document_graph(
     g.add((doc, DCTERMS.title, Literal(title, lang="nl")))
     g.add((doc, DCTERMS.source, Literal(source.name)))
     g.add((doc, DCTERMS["format"], Literal(source.media_type)))
+    if source.url:  # read from a site: the address it was read from
+        g.add((doc, DCAT.landingPage, URIRef(source.url)))
     g.add((doc, BG.sha256, Literal(source.sha256)))
     if meta.municipality:
         g.add((doc, BG.municipality, Literal(meta.municipality)))

@@ -17,12 +17,12 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from rdflib import Dataset, Graph, Literal, Namespace
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from beleidsgraaf.namespaces import BG, BWB, ELI, ITSRDF, NIF, TOOI, WD
+from beleidsgraaf.namespaces import BG, BWB, ELI, ITSRDF, NIF, TOOI, WD, data_base
 
 __all__ = [
     "RDF_FORMATS",
@@ -31,6 +31,7 @@ __all__ = [
     "CSV_TABLES",
     "PREFIXES",
     "bind_prefixes",
+    "document_path",
     "memory_dataset",
     "union_graph",
     "jsonld_context",
@@ -84,11 +85,26 @@ def _plain(term: Node) -> Node:
     return term
 
 
-def memory_dataset(ds: Dataset) -> Dataset:
-    """The store's named graphs copied into memory (for serialisers that walk graphs)."""
+def document_path(document: URIRef) -> str:
+    """Where a document's own files go, below the published folder: its IRI after the data
+    base (`amersfoort/amersfoort-programmabegroting-2021-programma-2`)."""
+    path = str(document).removeprefix(data_base())
+    if "://" in path:  # an IRI under another base: its last two path segments
+        path = "/".join(path.rstrip("/").split("/")[-2:])
+    return path
+
+
+def memory_dataset(ds: Dataset, document: URIRef | None = None) -> Dataset:
+    """The store's named graphs (or one document's) copied into memory (for serialisers that
+    walk graphs)."""
     out = Dataset()
     bind_prefixes(out)
-    for s, p, o, g in ds.quads((None, None, None, None)):
+    if document is None:
+        quads = ds.quads((None, None, None, None))
+    else:
+        # a view on the named graph (ds.graph() would create it: no good on a read-only store)
+        quads = ((s, p, o, document) for s, p, o in Graph(ds.store, identifier=document))
+    for s, p, o, g in quads:
         name = getattr(g, "identifier", g)
         if name is None:
             name = DATASET_DEFAULT_GRAPH_ID
@@ -114,9 +130,11 @@ def jsonld_context() -> dict:
     return json.loads(_context_text())["@context"]
 
 
-def serialize(ds: Dataset, fmt: str) -> str:
-    """The store as text in `fmt` (one of RDF_FORMATS)."""
+def serialize(ds: Dataset, fmt: str, document: URIRef | None = None) -> str:
+    """The store (or one document's named graph) as text in `fmt` (one of RDF_FORMATS)."""
     name = RDF_FORMATS[fmt]
+    if document is not None:
+        ds = memory_dataset(ds, document)
     if name == "json-ld":
         return memory_dataset(ds).serialize(
             format="json-ld", context=jsonld_context(), auto_compact=True
@@ -237,8 +255,11 @@ def csv_tables(ds: Dataset) -> dict[str, tuple[list[str], list[list[str]]]]:
     return out
 
 
-def write_csv(ds: Dataset, folder: str | Path) -> list[Path]:
-    """Write activities.csv, entities.csv and relations.csv into `folder` (UTF-8, with header)."""
+def write_csv(ds: Dataset, folder: str | Path, document: URIRef | None = None) -> list[Path]:
+    """Write activities.csv, entities.csv and relations.csv of the store (or one document) into
+    `folder` (UTF-8, with header)."""
+    if document is not None:
+        ds = memory_dataset(ds, document)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -15,11 +15,16 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import checkout_imports  # first: beleidsgraaf from this checkout (see the module)
 import pytest
 import requests
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_NAME = "amersfoort-programmabegroting-2021-programma-2"
+
+
+checkout_imports.install()
+checkout_imports.install_for_subprocesses()
 
 
 @dataclass

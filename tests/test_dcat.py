@@ -13,6 +13,8 @@ from beleidsgraaf.graph.validate import validate_graph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
+from beleidsgraaf.namespaces import data_base
+
 AMERSFOORT = URIRef("https://identifier.overheid.nl/tooi/id/gemeente/gm0307")
 
 
@@ -46,6 +48,10 @@ def description(store) -> Graph:
 
 
 def _one(g: Graph, kind: URIRef) -> URIRef:
+    if kind == DCAT.Dataset:  # the whole graph's dataset; each document has one of its own too
+        node = URIRef(f"{data_base()}dataset")
+        assert (node, RDF.type, DCAT.Dataset) in g
+        return node
     [node] = list(g.subjects(RDF.type, kind))
     return node
 
@@ -93,9 +99,15 @@ def test_shapes_catch_a_broken_description(description, shapes):
     broken.remove((dataset, DCTERMS.description, None))
     dist = next(broken.objects(dataset, DCAT.distribution))
     broken.remove((dist, DCAT.accessURL, None))
+    [part] = broken.subjects(DCTERMS.isPartOf, dataset)
+    broken.remove((part, DCTERMS.source, None))
+    part_dist = next(broken.objects(part, DCAT.distribution))
+    broken.remove((part_dist, DCTERMS.license, None))
     text = validate_graph(broken, shapes).format(examples=10)
     assert "dcat:Dataset: dcterms:description is mandatory" in text
     assert "dcat:Distribution: dcat:accessURL is mandatory" in text
+    assert "a document's dataset has one dcterms:source, a bg:SourceDocument" in text
+    assert "dcat:Distribution: one dcterms:license" in text
 
 
 def test_two_municipalities_need_an_explicit_publisher(store, tmp_path):
@@ -122,8 +134,12 @@ def test_cli_writes_dcat(store, run_cli, tmp_path, shapes):
     )
     assert result.code == 0, result.err
     g = Graph().parse(out, format="turtle")
-    dist = _one(g, DCAT.Distribution)
+    [dist] = g.objects(_one(g, DCAT.Dataset), DCAT.distribution)
     assert str(g.value(dist, DCTERMS.license)).endswith("/licence/CC_BY_4_0")
+    # one title, the one CKAN's licence register has, so the harvester finds the licence
+    assert list(g.objects(g.value(dist, DCTERMS.license), DCTERMS.title)) == [
+        Literal("Creative Commons Attribution", lang="en")
+    ]
     assert validate_graph(g, shapes).conforms
     bad = run_cli("export", "--store", store, "--dcat", out, "--distributions", "xls")
     assert bad.code == 2 and "unknown format" in bad.err

@@ -15,6 +15,12 @@ from pathlib import Path
 import pytest
 from beleidsgraaf.extract.reader import ReaderError, read_document
 from beleidsgraaf.extract.readers.site import CrawlOptions, SiteAddress, crawl
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT, FOAF, RDF
+
+from beleidsgraaf.namespaces import BG
+
+GM0307 = "https://identifier.overheid.nl/tooi/id/gemeente/gm0307"
 
 MENU = """<header><a href="/">Begroting 2024 Vlietmond</a><nav><ul>
 <li><a href="/p1/bestuur">Programma 1 Bestuur</a></li>
@@ -223,6 +229,14 @@ def test_build_from_a_site_address(site: Site, tmp_path: Path, run_cli, store_du
     assert "1 built" in result.err
     dump = store_dump(store)
     assert any("127.0.0.1.html" in line for line in dump)
+    # the address it was read from: the DCAT description's source document points there
+    assert any(f"dcat#landingPage> <{site.url}>" in line for line in dump)
+    out = tmp_path / "dcat.ttl"
+    assert run_cli("export", "--store", store, "--dcat", out, "--publisher", GM0307).code == 0
+    g = Graph().parse(out, format="turtle")
+    [source] = g.subjects(RDF.type, BG.SourceDocument)
+    assert g.value(source, DCAT.landingPage) == URIRef(site.url)
+    assert (URIRef(site.url), RDF.type, FOAF.Document) in g
     # an unreachable site afterwards: one line, exit 1, the store as it was
     result = run_cli(
         "build", "http://127.0.0.1:9/", "--store", store, "--delay", "0", "--timeout", "2",

@@ -4,10 +4,11 @@ and a DCAT-AP description of it for open-data portals."""
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from beleidsgraaf.graph.dcat import DISTRIBUTIONS, DcatError, DcatOptions, dcat_description
-from beleidsgraaf.graph.export import EXPORT_FORMATS, serialize, write_csv
-from beleidsgraaf.graph.store import opened
+from beleidsgraaf.graph.export import EXPORT_FORMATS, document_path, serialize, write_csv
+from beleidsgraaf.graph.store import document_graphs, opened
 
 from .common import CommandError, add_store_option, console, write_output
 
@@ -25,6 +26,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=EXPORT_FORMATS, help="output format")
     p.add_argument(
         "-o", "--output", metavar="FILE|DIR", help="output file (default: stdout); a folder for csv"
+    )
+    p.add_argument(
+        "--per-document",
+        action="store_true",
+        help="write each document's graph on its own: -o DIR is the folder published at "
+        "--access-url, files go to DIR/<municipality>/<document>/graph.ttl (csv/ for csv), where "
+        "the DCAT description's per-document distributions point",
     )
     dcat = p.add_argument_group("DCAT-AP description")
     dcat.add_argument(
@@ -59,12 +67,17 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError("nothing to do: give --format FORMAT and/or --dcat FILE")
     if args.format == "csv" and (not args.output or args.output == "-"):
         raise CommandError("--format csv writes three tables: give a folder with -o DIR")
+    if args.per_document and (not args.format or not args.output or args.output == "-"):
+        raise CommandError("--per-document needs --format FORMAT and a folder with -o DIR")
     formats = [f.strip() for f in args.distributions.split(",") if f.strip()]
     unknown = [f for f in formats if f not in DISTRIBUTIONS]
     if unknown:
         raise CommandError(f"--distributions: unknown format(s) {', '.join(unknown)}")
     with opened(args.store, read_only=True) as ds:
-        if args.format == "csv":
+        if args.per_document:
+            for path in _write_per_document(ds, args.format, Path(args.output)):
+                console.print(f"wrote {path}")
+        elif args.format == "csv":
             for path in write_csv(ds, args.output):
                 console.print(f"wrote {path}")
         elif args.format:
@@ -87,3 +100,18 @@ def run(args: argparse.Namespace) -> int:
             if args.dcat != "-":
                 console.print(f"wrote {args.dcat}")
     return 0
+
+
+def _write_per_document(ds, fmt: str, folder: Path) -> list[Path]:
+    """Each document's named graph in `fmt`, at the path its DCAT distribution names."""
+    filename = DISTRIBUTIONS[fmt][0]
+    written: list[Path] = []
+    for document in document_graphs(ds):
+        target = folder / document_path(document) / filename
+        if fmt == "csv":
+            written += write_csv(ds, target, document=document)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(serialize(ds, fmt, document=document), encoding="utf-8")
+            written.append(target)
+    return written
