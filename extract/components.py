@@ -180,7 +180,7 @@ _NAMING_PREFIXES = (
 _ORG_HEAD = re.compile(  # compounds only ('Werkgeversservicepunt'); bare heads are _ORG_PREFIXES
     r"^[a-zà-ÿ]{2,}(punt|bedrijf|fonds|huis|team|teams|centrum|instituut|dienst|bureau|loket|"
     r"coalitie|alliantie|federatie|groep|stichting|academie|coöperatie|vereniging|platform|zorg|bond|"
-    r"plein|organisatie|raad|regio|bank)$"
+    r"plein|organisatie|raad|regio|bank|club)$"
 )
 _INSTRUMENT_HEAD = re.compile(
     r"^[a-zà-ÿ]*(plan|akkoord|aanpak|agenda|regeling|programma|visie|kader|nota|pact|deal|"

@@ -28,6 +28,14 @@ class GazetteerEntry:
     same_as: tuple[str, ...] = field(default=())
 
 
+def _spaced(name: str) -> tuple[str, ...]:
+    """'Noord Holland' for 'Noord-Holland': texts drop the hyphen between capitalised parts."""
+    parts = name.split("-")
+    if len(parts) > 1 and all(p[:1].isupper() for p in parts):
+        return (" ".join(parts),)
+    return ()
+
+
 def _aliases(value: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in value.split("|") if a.strip())
 
@@ -72,7 +80,9 @@ def entries() -> tuple[GazetteerEntry, ...]:
     for table, kind in ((gemeenten(), "gemeente"), (provincies(), "provincie")):
         for code, name in table.items():
             out.append(
-                GazetteerEntry(f"place:{code}", "Place", name, (), (str(TOOI[f"{kind}/{code}"]),))
+                GazetteerEntry(
+                    f"place:{code}", "Place", name, _spaced(name), (str(TOOI[f"{kind}/{code}"]),)
+                )
             )
     return tuple(out)
 

@@ -570,3 +570,9 @@ def test_capitalised_units_are_organisations_and_concepts_instruments():
     find(ann, "Organisation", "Werk en Inkomen")
     find(ann, "Organisation", "Sociale Zaken")
     find(ann, "Instrument", "Positieve Gezondheid")
+
+
+def test_a_club_is_an_organisation_and_a_province_without_its_hyphen_a_place():
+    _, ann = run("De Sportclub Veldwijk organiseert toernooien in Noord Brabant.")
+    find(ann, "Organisation", "Sportclub Veldwijk")
+    assert find(ann, "Place", "Noord Brabant").national
