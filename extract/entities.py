@@ -170,19 +170,23 @@ def _find_more_mentions(
     model passed over: 'het werkbedrijf' after 'het Werkbedrijf ...', 'zorg en veiligheidshuis'
     after 'Zorg- en Veiligheidshuis'. Forms that are common words match only with their case."""
     words = common_words()
-    patterns: list[tuple[re.Pattern, Entity]] = []
+    forms: list[tuple[str, Entity]] = []
     brands = _regional_brands(entities)
     for entity in entities:
         if entity.kind not in {"Organisation", "Law", "Instrument"}:
             continue
         for form in {entity.name, *entity.aliases, *brands.get(id(entity), ())}:
-            if len(form) < 3:
-                continue
-            parts = [re.escape(p) for p in re.split(r"[\s\-]+", form) if p]
-            body = r"[\s\-]*".join(parts)
-            common = all(p.lower() in words for p in re.split(r"[\s\-]+", form) if p)
-            flags = 0 if common or form.isupper() else re.IGNORECASE
-            patterns.append((re.compile(rf"(?<![\w#]){body}(?![\w#])", flags), entity))
+            if len(form) >= 3:
+                forms.append((form, entity))
+    # longer forms claim their words first ('GGZ-NHN' before 'GGZ'), in a fixed order
+    forms.sort(key=lambda fe: (-len(fe[0]), fe[0], fe[1].kind, fe[1].name))
+    patterns: list[tuple[re.Pattern, Entity]] = []
+    for form, entity in forms:
+        parts = [re.escape(p) for p in re.split(r"[\s\-]+", form) if p]
+        body = r"[\s\-]*".join(parts)
+        common = all(p.lower() in words for p in re.split(r"[\s\-]+", form) if p)
+        flags = 0 if common or form.isupper() else re.IGNORECASE
+        patterns.append((re.compile(rf"(?<![\w#]){body}(?![\w#])", flags), entity))
     if not patterns:
         return
     taken = {(m.start, m.end) for e in entities for m in e.mentions}
