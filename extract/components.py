@@ -223,6 +223,30 @@ _ORG_APPOSITION = {
 }
 
 
+def _around_national_schemes(
+    candidates: list[tuple[tuple[int, int, int], Span]],
+) -> list[tuple[tuple[int, int, int], Span]]:
+    """'SPUK IZA', 'MRA Regiodeal', 'NPO Gooise Meren': a name around a national scheme of the
+    gazetteer is that scheme's local form, an Instrument, and outranks the bare scheme; unless
+    a word says it is an organisation ('meldpunt Kinderopvangtoeslag')."""
+    schemes = [sp for _, sp in candidates if sp.label_ == "Instrument" and sp.kb_id_]
+    out = []
+    for rank, span in candidates:
+        if (
+            span.label_ == "Organisation"
+            and not rank[0]
+            and not _says_organisation(span)
+            and span[0].lower_ not in _UNIT_WORDS
+            and any(
+                span.start <= s.start and s.end <= span.end and len(s) < len(span) for s in schemes
+            )
+        ):
+            span = Span(span.doc, span.start, span.end, label="Instrument", span_id=span.id)
+            rank = (1, rank[1], rank[2])
+        out.append((rank, span))
+    return out
+
+
 _YEAR = re.compile(r"(19|20)\d\d")
 _LAW_ABBREVIATION = re.compile(r"^W[b-df-hj-np-tv-z][a-z]{1,4}$")  # Wsnp, Wlz; not Waal
 
@@ -495,16 +519,32 @@ def _listed_names(doc: Doc) -> list[Span]:
     return spans
 
 
+#: lower-case words that are the first word of a unit's or group's name: 'team Toezicht',
+#: 'werkgroep Participatie', 'meldpunt Kinderopvangtoeslag', 'dorpsbelangen X'
+_UNIT_WORDS = {
+    "team",
+    "afdeling",
+    "directie",
+    "sector",
+    "cluster",
+    "eenheid",
+    "werkgroep",
+    "projectgroep",
+    "stuurgroep",
+    "programmateam",
+    "projectteam",
+    "kernteam",
+    "meldpunt",
+    "dorpsbelangen",
+}
+
+
 def _appositions(doc: Doc) -> list[Span]:
     """'zorgaanbieder Lindenhout', 'woningcorporatie Woonbron Veluwezoom'; 'team Toezicht en
     Handhaving' keeps its first word, which is part of the name."""
     spans = []
     for tok in doc:
-        if (
-            tok.lower_ in {"team", "afdeling", "directie", "sector", "cluster"}
-            and tok.is_lower
-            and tok.i + 1 < len(doc)
-        ):
+        if tok.lower_ in _UNIT_WORDS and tok.is_lower and tok.i + 1 < len(doc):
             nxt = doc[tok.i + 1]
             if _capitalised(nxt) and not nxt.is_sent_start:
                 end = _name_run(doc, tok.i + 1)
@@ -512,7 +552,7 @@ def _appositions(doc: Doc) -> list[Span]:
                     end = _name_run(doc, end + 1)
                 if _one_word_tail(doc, end):
                     end += 2  # 'team Toezicht en Handhaving', 'afdeling Werk en Inkomen'
-                spans.append(Span(doc, tok.i, end, label="ORG"))
+                spans.append(Span(doc, tok.i, end, label="ORG_SPECIFIC"))
             continue
         if (
             (tok.lower_ in _ORG_APPOSITION or _APPOSITION_HEAD.match(tok.lower_))
@@ -1451,6 +1491,7 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
         if kind is not None:
             typed = Span(doc, span.start, span.end, label=kind, span_id="model")
             candidates.append((_rank("model", typed), typed))
+    candidates = _around_national_schemes(candidates)
     candidates.sort(key=lambda c: (tuple(-x for x in c[0]), c[1].start))
     taken: set[int] = set()
     chosen: list[Span] = []
@@ -1478,6 +1519,30 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
             )
     doc.spans[ENTITIES_KEY] = sorted(chosen, key=lambda sp: sp.start)
     return doc
+
+
+def _around_national_schemes(
+    candidates: list[tuple[tuple[int, int, int], Span]],
+) -> list[tuple[tuple[int, int, int], Span]]:
+    """'SPUK IZA', 'MRA Regiodeal', 'NPO Gooise Meren': a name around a national scheme of the
+    gazetteer is that scheme's local form, an Instrument, and outranks the bare scheme; unless
+    a word says it is an organisation ('meldpunt Kinderopvangtoeslag')."""
+    schemes = [sp for _, sp in candidates if sp.label_ == "Instrument" and sp.kb_id_]
+    out = []
+    for rank, span in candidates:
+        if (
+            span.label_ == "Organisation"
+            and not rank[0]
+            and not _says_organisation(span)
+            and span[0].lower_ not in _UNIT_WORDS
+            and any(
+                span.start <= s.start and s.end <= span.end and len(s) < len(span) for s in schemes
+            )
+        ):
+            span = Span(span.doc, span.start, span.end, label="Instrument", span_id=span.id)
+            rank = (1, rank[1], rank[2])
+        out.append((rank, span))
+    return out
 
 
 _YEAR = re.compile(r"(19|20)\d\d")

@@ -576,3 +576,13 @@ def test_a_club_is_an_organisation_and_a_province_without_its_hyphen_a_place():
     _, ann = run("De Sportclub Veldwijk organiseert toernooien in Noord Brabant.")
     find(ann, "Organisation", "Sportclub Veldwijk")
     assert find(ann, "Place", "Noord Brabant").national
+
+
+def test_units_keep_their_first_word_and_local_forms_of_national_schemes_are_instruments():
+    _, ann = run(
+        "Met de werkgroep Mantelzorg richten we een meldpunt Kinderopvangtoeslag in; "
+        "we zetten de SPUK IZA in."
+    )
+    find(ann, "Organisation", "werkgroep Mantelzorg")
+    find(ann, "Organisation", "meldpunt Kinderopvangtoeslag")
+    find(ann, "Instrument", "SPUK IZA")
