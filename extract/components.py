@@ -328,7 +328,24 @@ _NAME_LINKS = {"van", "voor", "met", "de", "het", "een", "des", "der", "den", "t
 
 
 def _capitalised(tok: Token) -> bool:
-    return tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text)
+    return tok.text[:1].isupper() and (tok.is_alpha or "-" in tok.text) and not _compound_head(tok)
+
+
+def _compound_head(tok: Token) -> bool:
+    """'Re' of 'Re-integratie': a capitalised piece the tokenizer cut off a word with a hyphen,
+    not a name (acronyms such as 'Wmo-' or 'GGD-' are not meant: they have capitals inside or
+    are more than a syllable)."""
+    doc = tok.doc
+    i = tok.i
+    return (
+        len(tok) <= 3
+        and tok.text[1:].islower()
+        and i + 2 < len(doc)
+        and not tok.whitespace_
+        and doc[i + 1].text == "-"
+        and not doc[i + 1].whitespace_
+        and doc[i + 2].is_lower
+    )
 
 
 def _opens_name(doc: Doc, i: int) -> bool:
@@ -1131,8 +1148,8 @@ def _long_form_label(span: Span) -> str | None:
         return None
     if span[0].lower_ == "wet" or span[-1].lower_.endswith("wet"):
         return "LAW"
-    if _INSTRUMENT_HEAD.match(span[-1].lower_) or _INSTRUMENT_HEAD.match(span[0].lower_):
-        return "INSTRUMENT"
+    if _instrument_headed(span):
+        return "INSTRUMENT"  # 'College Uitvoeringsprogramma 2018-2022 (CUP)'
     if any(_is_head(t) for t in span) or any(
         t.lower_ not in common_words() for t in span if t.is_alpha
     ):
@@ -1266,6 +1283,8 @@ def _model_kind(span: Span) -> str | None:
     label = span.label_
     if label == "PER" or _word_and_year(span):
         return None
+    if len(span) == 1 and (len(span.text) == 1 or _compound_head(span[0])):
+        return None  # 'pakket L', 'Re' of 'Re-integratie'
     name_like = _is_name_like(span)
     if label == "LAW" and any(t.is_alpha for t in span):
         return "Law"
@@ -1399,6 +1418,8 @@ def _capitalised_kind(span: Span) -> bool:
 def _rule_ok(span: Span) -> bool:
     label = span.label_
     text = span.text
+    if len(span) == 1 and not span.id_ and (len(text) == 1 or _compound_head(span[0])):
+        return False  # 'pakket L', 'Re' of 'Re-integratie' (a law's 'Wmo-' still counts)
     if label in {"ORG", "PLACE", "INSTRUMENT"} and not span.id_ and _word_and_year(span):
         return False
     if label in {"PLACE", "PLACE_GUESS"} and not span.id_ and _no_place_word(span):

@@ -586,3 +586,12 @@ def test_units_keep_their_first_word_and_local_forms_of_national_schemes_are_ins
     find(ann, "Organisation", "werkgroep Mantelzorg")
     find(ann, "Organisation", "meldpunt Kinderopvangtoeslag")
     find(ann, "Instrument", "SPUK IZA")
+
+
+def test_pieces_cut_off_a_word_and_single_letters_are_no_names():
+    _, ann = run(
+        "Wij betalen Stichting Zorgzaam voor Re-integratie, pakket L van programma 6 en "
+        "de Wmo-ondersteuning."
+    )
+    assert {e.name for e in named(ann, "Organisation").values()} == {"Stichting Zorgzaam"}
+    find(ann, "Law", "Wet maatschappelijke ondersteuning 2015")
