@@ -19,7 +19,7 @@ __all__ = ["municipal_actors", "ACTOR_PREFIX"]
 ACTOR_PREFIX = "actor:"
 
 #: what a territory follows: 'in de gemeente X', 'buiten X'
-_LOCATIVE = {"in", "binnen", "buiten", "uit", "naar", "door", "rond", "rondom", "over", "van"}
+_LOCATIVE = {"in", "binnen", "buiten", "uit", "naar", "rond", "rondom"}
 #: what a verb is, for the subject rule
 _VERB_POS = {"VERB", "AUX"}
 _LABEL = "ORG_SPECIFIC"  # the typer prefers it over the place the same words name
@@ -38,6 +38,22 @@ def _acts(doc: Doc, i: int) -> bool:
     if i >= len(doc) or doc[i].lower_ in _COPULAS:
         return False
     return doc[i].pos_ in _VERB_POS and "Fin" in doc[i].morph.get("VerbForm")
+
+
+def _subject(doc: Doc, span: Span) -> bool:
+    """The name opens its sentence ('X neemt deel'), or stands right after the finite verb of
+    a sentence that opens with an adverbial ('In 2023 heeft X ...', 'Ook werkt X ...')."""
+    if doc[span.start].is_sent_start:
+        return True
+    verb = span.start - 1
+    if verb < 1 or not _acts(doc, verb):
+        return False
+    first = doc[verb].sent[0]
+    return first.pos_ in {"ADP", "ADV", "NUM", "SCONJ"} and first.i < verb
+
+
+def _acts_around(doc: Doc, span: Span) -> bool:
+    return _acts(doc, span.end) if doc[span.start].is_sent_start else True
 
 
 def _locative_before(doc: Doc, i: int) -> bool:
@@ -75,7 +91,7 @@ def municipal_actors(doc: Doc, spans_key: str) -> list[Span]:
                     Span(doc, before, span.end, label=_LABEL, span_id=ACTOR_PREFIX + span.id_)
                 )
             continue
-        if doc[span.start].is_sent_start and _acts(doc, span.end):
+        if _subject(doc, span) and _acts_around(doc, span):
             out.append(
                 Span(doc, span.start, span.end, label=_LABEL, span_id=ACTOR_PREFIX + span.id_)
             )

@@ -595,3 +595,11 @@ def test_pieces_cut_off_a_word_and_single_letters_are_no_names():
     )
     assert {e.name for e in named(ann, "Organisation").values()} == {"Stichting Zorgzaam"}
     find(ann, "Law", "Wet maatschappelijke ondersteuning 2015")
+
+
+def test_the_municipality_after_the_verb_of_an_inverted_sentence_acts():
+    _, ann = run("In 2031 heeft Veldhoven de aanpak uitgebreid. De minister bezoekt Eersel.")
+    find(ann, "Organisation", "Veldhoven")
+    assert "Eersel" not in named(ann, "Organisation")
+    _, by = run("Dit past in de doelstelling van de gemeente Veldhoven.")
+    find(by, "Organisation", "gemeente Veldhoven")
