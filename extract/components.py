@@ -360,6 +360,17 @@ def _opens_name(doc: Doc, i: int) -> bool:
     )
 
 
+def _inner_capitals(tok: Token) -> bool:
+    """'YouChoose', 'CoSIE': a brand with capitals inside, after its first capital."""
+    t = tok.text
+    return (
+        tok.is_alpha
+        and t[:1].isupper()
+        and any(c.islower() for c in t)
+        and any(c.isupper() for c in t[1:])
+    )
+
+
 def _camel(tok: Token) -> bool:
     """'rivierWonen': a brand written with a lower-case first letter."""
     return tok.is_alpha and tok.text[:1].islower() and any(c.isupper() for c in tok.text[1:])
@@ -633,7 +644,10 @@ def _title_run(doc: Doc, start: int, limit: int = 7) -> int:
     verb or a participle ends it too)."""
     end = start
     while end < len(doc) and (
-        doc[end].is_title or doc[end].is_upper or doc[end].lower_ in _CONNECT
+        doc[end].is_title
+        or doc[end].is_upper
+        or _inner_capitals(doc[end])
+        or doc[end].lower_ in _CONNECT
     ):
         end += 1
     while end > start + 1 and doc[end - 1].lower_ in _CONNECT:
@@ -680,8 +694,14 @@ def _instrument_spans(doc: Doc, variants: list[tuple[Span, Span]]) -> list[Span]
         # cue word + capitalised name: beleidskader Opvang en Bescherming, aanpak Vreedzame wijken
         if tok.lower_.endswith(tuple(_INSTRUMENT_CUES)) and tok.i + 1 < len(doc):
             nxt = doc[tok.i + 1]
-            if nxt.is_title and not nxt.is_sent_start and nxt.text not in _QUOTES:
+            if (
+                (nxt.is_title or _inner_capitals(nxt))
+                and not nxt.is_sent_start
+                and nxt.text not in _QUOTES
+            ):
                 end = _title_run(doc, tok.i + 1)
+                if end <= tok.i + 1:
+                    continue
                 if tok.is_lower:  # 'beleidskader Opvang en Bescherming'; the bare name is a variant
                     spans.append(Span(doc, tok.i, end, label="INSTRUMENT"))
                     variants.append((doc[tok.i + 1 : end], doc[tok.i : end]))

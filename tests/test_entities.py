@@ -603,3 +603,8 @@ def test_the_municipality_after_the_verb_of_an_inverted_sentence_acts():
     assert "Eersel" not in named(ann, "Organisation")
     _, by = run("Dit past in de doelstelling van de gemeente Veldhoven.")
     find(by, "Organisation", "gemeente Veldhoven")
+
+
+def test_a_brand_with_inner_capitals_after_a_cue_word_is_an_instrument():
+    _, ann = run("Jongeren doen mee aan de campagne StopNu, samen met de scholen.")
+    find(ann, "Instrument", "campagne StopNu")
