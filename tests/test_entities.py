@@ -608,3 +608,8 @@ def test_the_municipality_after_the_verb_of_an_inverted_sentence_acts():
 def test_a_brand_with_inner_capitals_after_a_cue_word_is_an_instrument():
     _, ann = run("Jongeren doen mee aan de campagne StopNu, samen met de scholen.")
     find(ann, "Instrument", "campagne StopNu")
+
+
+def test_an_ampersand_joins_the_words_of_a_compound_name():
+    _, ann = run("Samen met het Zorg & Veiligheidshuis bieden we hulp.")
+    find(ann, "Organisation", "Zorg & Veiligheidshuis")
