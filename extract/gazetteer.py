@@ -77,11 +77,13 @@ def entries() -> tuple[GazetteerEntry, ...]:
                 _aliases(row.get("aliases", "")),
             )
         )
+    aliases = {r["code"]: _aliases(r.get("aliases", "")) for r in read_table("gemeenten.csv")}
     for table, kind in ((gemeenten(), "gemeente"), (provincies(), "provincie")):
         for code, name in table.items():
+            forms = tuple(dict.fromkeys((*aliases.get(code, ()), *_spaced(name))))  # 'Den Haag'
             out.append(
                 GazetteerEntry(
-                    f"place:{code}", "Place", name, _spaced(name), (str(TOOI[f"{kind}/{code}"]),)
+                    f"place:{code}", "Place", name, forms, (str(TOOI[f"{kind}/{code}"]),)
                 )
             )
     return tuple(out)

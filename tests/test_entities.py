@@ -613,3 +613,9 @@ def test_a_brand_with_inner_capitals_after_a_cue_word_is_an_instrument():
 def test_an_ampersand_joins_the_words_of_a_compound_name():
     _, ann = run("Samen met het Zorg & Veiligheidshuis bieden we hulp.")
     find(ann, "Organisation", "Zorg & Veiligheidshuis")
+
+
+def test_a_municipality_is_known_by_its_common_name_too():
+    _, ann = run("Den Haag wil dat iedere inwoner meedoet, ook in Den Bosch.")
+    assert find(ann, "Organisation", "Den Haag")
+    assert find(ann, "Place", "Den Bosch").national
