@@ -1310,7 +1310,11 @@ def _model_kind(span: Span) -> str | None:
         return "Law"
     if label == "INSTRUMENT" and (name_like or len(span) >= 2):
         return "Instrument"
-    if label in {"ORG", "MISC"} and name_like and _instrument_headed(span):
+    if (
+        label in {"ORG", "MISC"}
+        and name_like
+        and (_instrument_headed(span) or _common_phrase(span))
+    ):
         return "Instrument"  # 'Tweede Tijdvakrapportage 2020': its words say it is a report
     if label in {"ORG"} | _PLACE_LABELS and name_like:
         if label in _PLACE_LABELS and not _says_organisation(span):
@@ -1408,7 +1412,20 @@ def _name_kind(span: Span) -> str | None:
                 ent.start <= span.start and ent.end >= span.end or len(ent) >= 2
             ):
                 return None  # a person's name: policy texts name officials, not partners
+    if _common_phrase(span):
+        return "Instrument"  # 'Sociale Benadering Dementie': capitalised words, no proper name
     return "Organisation"
+
+
+def _common_phrase(span: Span) -> bool:
+    """Two or more words that the tagger reads as adjectives and nouns, none as a proper name,
+    and none that says organisation: the name of an approach or a service."""
+    words = [t for t in span if t.is_alpha]
+    return (
+        len(words) >= 2
+        and all(t.pos_ in {"ADJ", "NOUN"} for t in words)
+        and not _says_organisation(span)
+    )
 
 
 _WORD_YEAR = re.compile(r"([A-Za-zà-ÿ]+)((19|20)\d\d)")

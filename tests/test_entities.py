@@ -619,3 +619,9 @@ def test_a_municipality_is_known_by_its_common_name_too():
     _, ann = run("Den Haag wil dat iedere inwoner meedoet, ook in Den Bosch.")
     assert find(ann, "Organisation", "Den Haag")
     assert find(ann, "Place", "Den Bosch").national
+
+
+def test_capitalised_common_words_without_a_proper_name_name_an_approach():
+    _, ann = run("We werken volgens de Sociale Benadering Dementie met Stichting Zorgzaam.")
+    find(ann, "Instrument", "Sociale Benadering Dementie")
+    find(ann, "Organisation", "Stichting Zorgzaam")
