@@ -533,8 +533,8 @@ def test_a_cued_name_ends_before_the_verb_of_its_clause():
 
 
 def test_an_exclamation_mark_written_onto_a_name_is_part_of_it():
-    _, ann = run("Samen met Buurtkracht Zorgzaam! en Stichting Veldwerk helpen we inwoners. Mooi!")
-    find(ann, "Organisation", "Buurtkracht Zorgzaam!")
+    _, ann = run("Samen met Veldkracht Werkt! en Stichting Veldwerk helpen we inwoners. Mooi!")
+    find(ann, "Organisation", "Veldkracht Werkt!")
     find(ann, "Organisation", "Stichting Veldwerk")
 
 
