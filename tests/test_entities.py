@@ -625,3 +625,10 @@ def test_capitalised_common_words_without_a_proper_name_name_an_approach():
     _, ann = run("We werken volgens de Sociale Benadering Dementie met Stichting Zorgzaam.")
     find(ann, "Instrument", "Sociale Benadering Dementie")
     find(ann, "Organisation", "Stichting Zorgzaam")
+
+
+def test_streets_squares_and_roads_are_places():
+    _, ann = run("Het Sociaal Plein aan het Lindeplein werkt langs de Veldkade en de N279.")
+    for name in ("Lindeplein", "Veldkade", "N279"):
+        find(ann, "Place", name)
+    find(ann, "Organisation", "Sociaal Plein")
