@@ -1519,6 +1519,9 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
             typed = Span(doc, span.start, span.end, label=kind, span_id="rule")
             candidates.append((_rank("model", typed), typed))
             continue
+        if span.label_ == "PLACE" and span[0].lower_ == "regio" and _partner_context(span):
+            # 'samen met de regio X en Y': the region's municipalities together, acting (guide)
+            span = Span(doc, span.start, span.end, label="ORG_SPECIFIC")
         if span.label_ == "ACTORGROUP" and _capitalised_kind(span):
             # 'de Voedselbank': the capital makes the kind of actor the local organisation
             span = Span(doc, span.start, span.end, label="ORG")

@@ -632,3 +632,10 @@ def test_streets_squares_and_roads_are_places():
     for name in ("Lindeplein", "Veldkade", "N279"):
         find(ann, "Place", name)
     find(ann, "Organisation", "Sociaal Plein")
+
+
+def test_a_region_one_works_with_is_an_organisation_a_region_one_lives_in_a_place():
+    _, ann = run("Samen met de regio Kempen en Dommel zetten we voorzieningen in.")
+    find(ann, "Organisation", "regio Kempen en Dommel")
+    _, lives = run("In de arbeidsmarktregio Zuidoost-Brabant wonen veel ouderen.")
+    find(lives, "Place", "arbeidsmarktregio Zuidoost-Brabant")
