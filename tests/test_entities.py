@@ -637,5 +637,9 @@ def test_streets_squares_and_roads_are_places():
 def test_a_region_one_works_with_is_an_organisation_a_region_one_lives_in_a_place():
     _, ann = run("Samen met de regio Kempen en Dommel zetten we voorzieningen in.")
     find(ann, "Organisation", "regio Kempen en Dommel")
-    _, lives = run("In de arbeidsmarktregio Zuidoost-Brabant wonen veel ouderen.")
+    _, lives = run(
+        "In de arbeidsmarktregio Zuidoost-Brabant wonen veel ouderen; de Veiligheidsregio "
+        "Kempenland oefent."
+    )
     find(lives, "Place", "arbeidsmarktregio Zuidoost-Brabant")
+    assert "Veiligheidsregio Kempenland" not in named(lives, "Place")
