@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from . import gazetteer
 from .actors import make_municipal_actors  # noqa: F401 - registers bg_municipal_actors
-from .lexicon import common_words, word_list
+from .lexicon import common_words, endings, word_list, words
 
 __all__ = ["assemble", "RULES_KEY", "ENTITIES_KEY", "common_words"]
 
@@ -54,173 +54,26 @@ def acronym_stoplist() -> frozenset[str]:
 # bg_name_rules
 # --------------------------------------------------------------------------------------------
 
-_LAW_STOP = {
-    "de",
-    "het",
-    "een",
-    "in",
-    "aan",
-    "met",
-    "bij",
-    "door",
-    "om",
-    "te",
-    "die",
-    "dat",
-    "is",
-    "wordt",
-    "worden",
-    "zijn",
-    "als",
-    "per",
-    "voor",
-    "daarover",
-    "daarbij",
-    "ingaat",
-    "ingaand",
-    "en",
-    "of",
-    "waarin",
-    "waarbij",
-    "ook",
-    "nog",
-    "niet",
-    "moet",
-    "kan",
-    "gaat",
-    "gaan",
-    "treedt",
-}
+_LAW_STOP = words("law_stop")
 _LAW_LINK = {"op", "inzake", "tot", "betreffende", "van"}
 # separable verb particles, which close a clause: 'voeren ... uit', 'sluiten ... aan'
 _PARTICLES = {"uit", "af", "mee", "toe", "op", "over", "na", "vast", "voort", "terug", "tegen"}
-_INSTRUMENT_CUES = {
-    "programma",
-    "actieplan",
-    "plan",
-    "aanpak",
-    "actie",
-    "campagne",
-    "statement",
-    "regeling",
-    "maatregelen",
-    "maatregel",
-    "project",
-    "pilot",
-    "akkoord",
-    "convenant",
-    "agenda",
-    "beleidskader",
-    "kader",
-    "visie",
-    "nota",
-    "netwerk",
-    "zogeheten",
-    "zogenaamde",
-    "landelijke",
-    "traject",
-    "werkplaats",
-    "programmalijn",
-    "deal",
-    "pact",
-    "route",
-    "methode",
-    "methodiek",
-}
+_INSTRUMENT_CUES = words("instrument_cues")
 _QUOTES = {"‘": "’", "'": "'", "“": "”", '"': '"', "„": "”"}
-_CONNECT = {
-    "en",
-    "van",
-    "voor",
-    "met",
-    "de",
-    "het",
-    "een",
-    "in",
-    "op",
-    "tegen",
-    "naar",
-    "&",
-    "des",
-    "der",
-    "den",
-    "ter",
-    "te",
-    "aan",
-}
-_ORG_PREFIXES = {
-    "stichting",
-    "vereniging",
-    "coöperatie",
-    "centrum",
-    "instituut",
-    "federatie",
-    "bureau",
-    "platform",
-    "academie",
-    "huis",
-    "meldpunt",
-    "steunpunt",
-    "servicepunt",
-    "expertisecentrum",
-    "kenniscentrum",
-    "team",
-    "teams",
-    "netwerk",
-    "bond",
-    "raad",
-    "dienst",
-    "loket",
-}
+_CONNECT = words("connect")
+_ORG_PREFIXES = words("org_prefixes")
 # words that make a name an organisation whatever the model says ('huis', 'centrum', 'raad'
 # also name places and districts: 'Huis ter Heide', 'Centrum'; 'fonds': 'Oranje Fonds')
 _NAMING_PREFIXES = (
     _ORG_PREFIXES - {"huis", "centrum", "raad", "netwerk", "platform", "academie"}
 ) | {"fonds"}
-_ORG_HEAD = re.compile(  # compounds only ('Werkgeversservicepunt'); bare heads are _ORG_PREFIXES
-    r"^[a-zà-ÿ]{2,}(punt|bedrijf|fonds|huis|team|teams|centrum|instituut|dienst|bureau|loket|"
-    r"coalitie|alliantie|federatie|groep|stichting|academie|coöperatie|vereniging|platform|zorg|bond|"
-    r"plein|organisatie|raad|regio|bank|club)$"
-)
-_INSTRUMENT_HEAD = re.compile(
-    r"^[a-zà-ÿ]*(plan|akkoord|aanpak|agenda|regeling|programma|visie|kader|nota|pact|deal|"
-    r"convenant|campagne|monitor|strategie|offensief|route|werkplaats|pakket|pas|compliment|"
-    r"draaiboek|begroting|jaarstukken|jaarverslag|jaarrekening|voorjaarsnota|kadernota|"
-    r"rapportage|rapport|notitie|training|prijs|pilot|verantwoording|plannen|akkoorden|"
-    r"regelingen|rapportages|trainingen|programma's|programma’s)$"
-)
+# compounds only ('Werkgeversservicepunt'); bare heads are _ORG_PREFIXES
+_ORG_HEAD = endings("org_head_endings")
+_INSTRUMENT_HEAD = endings("instrument_head_endings")
 # compounds that say what kind of organisation the name after them is: 'leerwerkbedrijf X'
-_APPOSITION_HEAD = re.compile(
-    r"^[a-zà-ÿ]{2,}(bedrijf|organisatie|stichting|instelling|coöperatie|vereniging|fonds|"
-    r"bureau|instituut)$"
-)
+_APPOSITION_HEAD = endings("apposition_head_endings")
 # lower-case words that introduce the name of an organisation: 'zorgaanbieder Lindenhout'
-_ORG_APPOSITION = {
-    "organisatie",
-    "organisaties",
-    "stichting",
-    "instelling",
-    "zorginstelling",
-    "partner",
-    "aanbieder",
-    "zorgaanbieder",
-    "jeugdhulpaanbieder",
-    "corporatie",
-    "woningcorporatie",
-    "welzijnsorganisatie",
-    "vereniging",
-    "bedrijf",
-    "werkgever",
-    "zorgverzekeraar",
-    "ziekenhuis",
-    "school",
-    "uitvoerder",
-    "netwerkpartner",
-    "ketenpartner",
-    "kennisinstituut",
-    "onderwijsinstelling",
-    "bibliotheek",
-}
+_ORG_APPOSITION = words("org_apposition")
 
 
 def _around_national_schemes(
@@ -504,19 +357,7 @@ def _truncated(tok: Token) -> bool:
     return len(tok) > 2 and tok.text.endswith("-") and tok.text[:1].isupper()
 
 
-_PLURAL_CUES = {
-    "woningcorporaties",
-    "corporaties",
-    "organisaties",
-    "partners",
-    "aanbieders",
-    "zorgaanbieders",
-    "stichtingen",
-    "instellingen",
-    "welzijnsorganisaties",
-    "partijen",
-    "fondsen",
-}
+_PLURAL_CUES = words("plural_cues")
 
 
 def _listed_names(doc: Doc) -> list[Span]:
@@ -549,22 +390,7 @@ def _listed_names(doc: Doc) -> list[Span]:
 
 #: lower-case words that are the first word of a unit's or group's name: 'team Toezicht',
 #: 'werkgroep Participatie', 'meldpunt Kinderopvangtoeslag', 'dorpsbelangen X'
-_UNIT_WORDS = {
-    "team",
-    "afdeling",
-    "directie",
-    "sector",
-    "cluster",
-    "eenheid",
-    "werkgroep",
-    "projectgroep",
-    "stuurgroep",
-    "programmateam",
-    "projectteam",
-    "kernteam",
-    "meldpunt",
-    "dorpsbelangen",
-}
+_UNIT_WORDS = words("unit_words")
 
 
 def _appositions(doc: Doc) -> list[Span]:
@@ -745,32 +571,7 @@ def _slash_pairs(doc: Doc, spans: list[Span]) -> list[Span]:
     return out
 
 
-_PLACE_CUES = {
-    "wijk",
-    "wijken",
-    "buurt",
-    "buurten",
-    "stadsdeel",
-    "stadsdelen",
-    "kern",
-    "kernen",
-    "dorp",
-    "dorpen",
-    "gemeente",
-    "gemeenten",
-    "provincie",
-    "stad",
-    "plaats",
-    "plaatsen",
-    "kerkdorp",
-    "kerkdorpen",
-    "woonkern",
-    "woonkernen",
-    "dorpskern",
-    "dorpskernen",
-    "buurtschap",
-    "buurtschappen",
-}
+_PLACE_CUES = words("place_cues")
 
 
 def _place_spans(doc: Doc) -> list[Span]:
@@ -1330,25 +1131,7 @@ def _model_kind(span: Span) -> str | None:
     return None
 
 
-_PERSON_TITLES = {
-    "wethouder",
-    "burgemeester",
-    "minister",
-    "staatssecretaris",
-    "gedeputeerde",
-    "commissaris",
-    "mevrouw",
-    "meneer",
-    "heer",
-    "dhr",
-    "mevr",
-    "dr",
-    "prof",
-    "ir",
-    "mr",
-    "drs",
-    "ing",
-}
+_PERSON_TITLES = words("person_titles")
 
 
 #: words after which a name is a party one deals with, not a place one is in
