@@ -304,6 +304,10 @@ def _one_word_tail(doc: Doc, i: int) -> bool:
     )
 
 
+#: words between a head and its name: 'Centrum voor X', 'Alliantie tegen X', 'Huis naar X'
+_HEAD_LINKS = {"voor", "van", "des", "der", "tegen", "naar", "zonder"}
+
+
 def _named_heads(doc: Doc) -> list[Span]:
     """'Stichting Jongerenwerk Waalkant', 'Centrum voor Jeugd en Gezin', 'Meldpunt Zorg en
     Overlast', 'Werkgeversservicepunt regio X', 'Convenant Wonen met Zorg': a word that says
@@ -318,7 +322,7 @@ def _named_heads(doc: Doc) -> list[Span]:
         if not (is_org or is_instrument):
             continue
         i = tok.i + 1
-        if i < len(doc) and doc[i].lower_ in {"voor", "van", "des", "der"} and i + 1 < len(doc):
+        if i < len(doc) and doc[i].lower_ in _HEAD_LINKS and i + 1 < len(doc):
             i += 1
             if doc[i].lower_ in {"de", "het"} and i + 1 < len(doc):
                 i += 1

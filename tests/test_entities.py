@@ -643,3 +643,9 @@ def test_a_region_one_works_with_is_an_organisation_a_region_one_lives_in_a_plac
     )
     find(lives, "Place", "arbeidsmarktregio Zuidoost-Brabant")
     assert "Veiligheidsregio Kempenland" not in named(lives, "Place")
+
+
+def test_a_head_word_takes_its_name_across_tegen_and_naar():
+    _, ann = run("Samen met de Coalitie tegen Armoede en Huis naar Zorg helpen we inwoners.")
+    find(ann, "Organisation", "Coalitie tegen Armoede")
+    find(ann, "Organisation", "Huis naar Zorg")
