@@ -261,3 +261,21 @@ def test_columns_are_split_in_the_middle_of_the_white_between_them(tmp_path: Pat
     d.save()
     lines = nonblank(read_document(path).text)
     assert lines[lines.index("Wat gaan we doen?") + 1 :] == [" ".join(left), " ".join(right)]
+
+
+def test_building_a_pdf_without_text_is_one_line_a_nonzero_exit_and_the_store_as_it_was(
+    tmp_path: Path, sample_path: Path, run_cli, store_dump
+):
+    store = tmp_path / "store"
+    assert run_cli("build", sample_path, "--store", store, "--no-entities").code == 0
+    before = store_dump(store)
+    scan = tmp_path / "vlietmond-begroting-2024-scan.pdf"
+    c = canvas.Canvas(str(scan), pagesize=A4)
+    c.rect(100, 100, 300, 400, fill=1)
+    c.showPage()
+    c.save()
+    result = run_cli("build", scan, "--store", store, "--no-entities")
+    assert result.code == 1
+    said = [line for line in result.err.splitlines() if "no text layer" in line]
+    assert len(said) == 1 and "OCR" in said[0] and "Traceback" not in result.err
+    assert store_dump(store) == before
