@@ -12,7 +12,8 @@ Two tables, printed to stdout (figures, never asserts):
   header, page numbers, a two-column page, a ruled table) and repeated to about N pages, read
   by the PDF reader (`read_document`, pdfplumber) and, side by side, by the previous reader's
   way (pypdf, `page.extract_text()` page by page). Each read runs in a fresh Python process,
-  which says its reading time and its peak RSS (VmHWM) after the imports and after reading, so
+  which says its reading time (wall and CPU: on a busy machine pages per CPU second is the
+  steadier figure) and its peak RSS (VmHWM) after the imports and after reading, so
   the reading's own share shows. (Not os.wait4's ru_maxrss: Linux carries the forked parent's
   RSS over the exec into it.)
 
@@ -48,13 +49,13 @@ if kind == "pdfplumber":
 else:
     from pypdf import PdfReader
 before = hwm()
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 if kind == "pdfplumber":
     text = read_document(path).text
 else:
     text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
-seconds = time.perf_counter() - started
-print(before, hwm(), seconds, len(text))
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+print(before, hwm(), seconds, cpu, len(text))
 """
 
 
@@ -82,16 +83,17 @@ def heavy(markup: str) -> str:
     return markup.replace("</footer>", f"<ul>{footer}</ul></footer>", 1)
 
 
-def rate(fn, pages: list[str], seconds: float) -> tuple[float, int]:
-    """Pages per second of fn over the pages, cycled for about `seconds` (after one warm pass)."""
+def rate(fn, pages: list[str], seconds: float) -> tuple[float, float, int]:
+    """Pages per second (wall, CPU) of fn over the pages, cycled for about `seconds` (after
+    one warm pass)."""
     for markup in pages:
         fn(markup)
-    done, started = 0, time.perf_counter()
+    done, started, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - started < seconds:
         for markup in pages:
             fn(markup)
         done += len(pages)
-    return done / (time.perf_counter() - started), done
+    return done / (time.perf_counter() - started), done / (time.process_time() - cpu), done
 
 
 def strip_tags(markup: str) -> str:
@@ -105,28 +107,29 @@ def bench_html(seconds: float) -> None:
 
     light = [m for _, m in html_pages()]
     print(f"## Web pages: main content ({len(light)} pages, each also as a heavy page)\n")
-    print("| pages | kB a page | reader | pages/s | pages read |\n|---|---:|---|---:|---:|")
+    print("| pages | kB a page | reader | pages/s | pages/CPU s | pages read |")
+    print("|---|---:|---|---:|---:|---:|")
     for kind, markups in (("test site", light), ("heavy", [heavy(m) for m in light])):
         size = sum(len(m.encode("utf-8")) for m in markups) / len(markups) / 1e3
         for label, fn in (
             ("main content, one block a line (`readers/html.py`)", page_text),
             ("tags stripped (BeautifulSoup, the old reading)", strip_tags),
         ):
-            per_second, done = rate(fn, markups, seconds)
-            print(f"| {kind} | {size:.1f} | {label} | {per_second:,.0f} | {done:,} |", flush=True)
+            wall, cpu, done = rate(fn, markups, seconds)
+            print(f"| {kind} | {size:.1f} | {label} | {wall:,.0f} | {cpu:,.0f} | {done:,} |")
     print()
 
 
-def read_in_child(kind: str, path: Path) -> tuple[float, float, float, int]:
-    """(seconds reading, peak RSS MB, peak RSS MB before reading, characters) of one fresh
-    process."""
+def read_in_child(kind: str, path: Path) -> tuple[float, float, float, float, int]:
+    """(seconds reading, CPU seconds, peak RSS MB, peak RSS MB before reading, characters) of
+    one fresh process."""
     done = subprocess.run(
         [sys.executable, "-c", CHILD, kind, str(path)], capture_output=True, text=True
     )
     if done.returncode != 0:
         raise SystemExit(f"{kind} on {path.name} failed:\n{done.stderr}")
-    before, peak, seconds, chars = done.stdout.split()
-    return float(seconds), float(peak), float(before), int(chars)
+    before, peak, seconds, cpu, chars = done.stdout.split()
+    return float(seconds), float(cpu), float(peak), float(before), int(chars)
 
 
 def bench_pdf(page_counts: list[int], folder: Path) -> None:
@@ -135,18 +138,20 @@ def bench_pdf(page_counts: list[int], folder: Path) -> None:
     one = typeset_sample(SAMPLE, folder / "one.pdf")
     print(f"## PDF: the sample typeset as a budget book ({one} pages a copy), repeated\n")
     print(
-        "| pages | MB | reader | s | pages/s | peak RSS MB | of which after imports MB | characters |"
-        "\n|---:|---:|---|---:|---:|---:|---:|---:|"
+        "| pages | MB | reader | s | CPU s | pages/s | pages/CPU s | peak RSS MB "
+        "| of which after imports MB | characters |"
+        "\n|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
     )
     for wanted in page_counts:
         path = folder / f"book-{wanted}.pdf"
         pages = typeset_sample(SAMPLE, path, repeat=max(1, round(wanted / one)))
         mb = path.stat().st_size / 1e6
         for kind, label in (("pdfplumber", "layout (`readers/pdf.py`)"), ("pypdf", "pypdf text")):
-            seconds, peak, before, chars = read_in_child(kind, path)
+            seconds, cpu, peak, before, chars = read_in_child(kind, path)
             print(
-                f"| {pages} | {mb:.1f} | {label} | {seconds:.1f} | {pages / seconds:.1f} "
-                f"| {peak:.0f} | {before:.0f} | {chars:,} |",
+                f"| {pages} | {mb:.1f} | {label} | {seconds:.1f} | {cpu:.1f} "
+                f"| {pages / seconds:.1f} | {pages / cpu:.1f} | {peak:.0f} | {before:.0f} "
+                f"| {chars:,} |",
                 flush=True,
             )
 
