@@ -13,6 +13,7 @@ from beleidsgraaf.extract.reader import ReaderError, read_document
 pytest.importorskip("reportlab")
 
 from reportlab.lib.pagesizes import A4  # noqa: E402
+from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 
 W, H = A4
@@ -214,3 +215,67 @@ def test_truncated_pdf_is_a_clear_error(budget_pdf: Path, tmp_path: Path):
     path.write_bytes(budget_pdf.read_bytes()[:300])
     with pytest.raises(ReaderError, match="half.pdf: (cannot read PDF|the PDF has no text layer)"):
         read_document(path)
+
+
+def test_a_heading_or_bold_goal_wrapped_over_two_lines_stays_one(tmp_path: Path):
+    path = tmp_path / "wrapped.pdf"
+    d = Drawing(path)
+    wide = "Programma 3 Ruimte, wonen, bereikbaarheid en duurzaamheid"  # the widest line
+    d.lines(wide, "van de stad en de dorpen", font="Helvetica-Bold", size=16)
+    d.lines(
+        "1. Meer inwoners van Vlietmond vinden een betaalbare en passende woning in hun eigen "
+        "wijk of in",
+        "een dorp in de buurt.",
+        font="Helvetica-Bold",
+    )
+    d.lines("1.1 We bouwen met Havenstaete zestig sociale huurwoningen in Oosterhaven.")
+    d.save()
+    source = read_document(path)
+    headings = [source.text[b.start : b.end] for b in source.blocks if b.kind == "heading"]
+    assert headings == [wide + " van de stad en de dorpen"]
+    assert nonblank(source.text)[1:] == [
+        headings[0],
+        "1. Meer inwoners van Vlietmond vinden een betaalbare en passende woning in hun eigen "
+        "wijk of in een dorp in de buurt.",
+        "1.1 We bouwen met Havenstaete zestig sociale huurwoningen in Oosterhaven.",
+    ]
+
+
+def test_columns_are_split_in_the_middle_of_the_white_between_them(tmp_path: Path):
+    path = tmp_path / "full-columns.pdf"
+    d = Drawing(path)
+    d.heading("Wat gaan we doen?", 13)
+    top = d.y
+    # the left column's last line reaches further right than the rows beside the right column:
+    # a gutter taken at the left edge of the white channel would be crossed by it
+    left = [
+        "Met de buurtteams gaan",
+        "samen de wijken in, en",
+        "luisteren naar wat er nu",
+        "overal in wijk en dorp speelt.",
+    ]
+    d.lines(*left)
+    d.y = top
+    right = ["De bibliotheek helpt ouderen", "met hun digitale zaken, in", "alle wijkcentra."]
+    d.lines(*right, x=56 + max(stringWidth(t, "Helvetica", 10) for t in left) + 20)
+    d.save()
+    lines = nonblank(read_document(path).text)
+    assert lines[lines.index("Wat gaan we doen?") + 1 :] == [" ".join(left), " ".join(right)]
+
+
+def test_building_a_pdf_without_text_is_one_line_a_nonzero_exit_and_the_store_as_it_was(
+    tmp_path: Path, sample_path: Path, run_cli, store_dump
+):
+    store = tmp_path / "store"
+    assert run_cli("build", sample_path, "--store", store, "--no-entities").code == 0
+    before = store_dump(store)
+    scan = tmp_path / "vlietmond-begroting-2024-scan.pdf"
+    c = canvas.Canvas(str(scan), pagesize=A4)
+    c.rect(100, 100, 300, 400, fill=1)
+    c.showPage()
+    c.save()
+    result = run_cli("build", scan, "--store", store, "--no-entities")
+    assert result.code == 1
+    said = [line for line in result.err.splitlines() if "no text layer" in line]
+    assert len(said) == 1 and "OCR" in said[0] and "Traceback" not in result.err
+    assert store_dump(store) == before

@@ -6,6 +6,7 @@ served by a local http.server on 127.0.0.1; nothing is fetched from outside.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -250,3 +251,54 @@ def test_build_from_a_site_address(site: Site, tmp_path: Path, run_cli, store_du
 def test_bad_crawl_options_are_usage_errors(run_cli, tmp_path: Path):
     result = run_cli("build", "https://vlietmond.example/", "--max-pages", "0")
     assert result.code == 2 and "--max-pages" in result.err
+
+
+@pytest.fixture(scope="module")
+def built_store(tmp_path_factory, sample_path: Path) -> Path:
+    """A store that already holds a document (the sample, structure only)."""
+    from beleidsgraaf.pipeline import build
+
+    store = tmp_path_factory.mktemp("site-failures") / "store"
+    [result] = build([sample_path], store=store, entities=False)
+    assert result.status == "ok"
+    return store
+
+
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("unreachable host", "cannot reach the site"),
+        ("404 start page", "the start page answered HTTP 404"),
+        ("redirect off the site", "redirects to http://localhost:.*, off the site"),
+        ("not HTML", "answered application/pdf, not an HTML page"),
+        ("robots.txt forbids", "robots.txt of .* does not allow fetching it"),
+    ],
+)
+def test_each_failure_is_one_line_a_nonzero_exit_and_the_store_as_it_was(
+    case, message, site: Site, built_store: Path, free_port: int, tmp_path: Path, run_cli,
+    store_dump,
+):  # fmt: skip
+    import shutil
+
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store)
+    before = store_dump(store)
+    assert before
+    url = {
+        "unreachable host": f"http://127.0.0.1:{free_port}/",
+        "404 start page": site.url + "nergens/",
+        "redirect off the site": site.url + "weg/",
+        "not HTML": site.url + "verslag.pdf",
+        "robots.txt forbids": site.url + "intern/concept",
+    }[case]
+    site.redirects["/weg/"] = f"http://localhost:{site.port}/"
+    result = run_cli(
+        "build", url, "--store", store, "--delay", "0", "--timeout", "5",
+        "--cache", tmp_path / "cache", "--no-entities",
+    )  # fmt: skip
+    assert result.code == 1
+    said = [line for line in result.err.splitlines() if re.search(message, line)]
+    assert len(said) == 1 and said[0].lstrip().startswith("failed"), result.err
+    assert "Traceback" not in result.err
+    assert "0 built, 0 skipped, 1 failed" in result.err
+    assert store_dump(store) == before

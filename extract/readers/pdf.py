@@ -228,15 +228,22 @@ def _split_count(rows: list[list[dict]], x: float) -> int:
 
 def _gutter(rows: list[list[dict]], width: float) -> float | None:
     """The x of a gutter between two columns of prose, when the page has one."""
-    best, best_count = None, 0
-    x = 0.3 * width
-    while x <= 0.7 * width:
-        count = _split_count(rows, x)
-        if count > best_count:
-            best, best_count = x, count
-        x += 2.0
-    if best is None or best_count < 3:
+    xs = [0.3 * width + 2.0 * n for n in range(int(0.4 * width / 2.0) + 1)]
+    counts = [_split_count(rows, x) for x in xs]
+    best_count = max(counts, default=0)
+    if best_count < 3:
         return None
+    # the middle of the widest run of positions that split the most rows: the centre of the
+    # white channel between the columns, not its edge (where a full left line nearly touches)
+    runs: list[list[float]] = []
+    for x, count in zip(xs, counts, strict=True):
+        if count == best_count:
+            if runs and x - runs[-1][-1] <= 2.0 + 1e-6:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+    widest = max(runs, key=len)
+    best = (widest[0] + widest[-1]) / 2
     # both sides must read as prose, not as a label column beside a column of figures
     left = [" ".join(w["text"] for w in r if w["x1"] < best) for r in rows if not _crosses(r, best)]
     right = [
@@ -329,14 +336,18 @@ def _compose(lines: list[_Line]) -> LayoutText:
     body = _body_size(prose)
     levels = _heading_levels(prose, body)
     right_edges = _right_edges(prose)
-    paragraph: list[_Line] = []
+    block: list[_Line] = []  # the lines of the heading or paragraph being read
+    heading: list[int | None] = [None]  # its level, None for a paragraph
     previous_row = False
 
     def flush() -> None:
-        if paragraph:
-            text = _join_lines(paragraph)
-            layout.add("item" if _MARKER.match(text) else "paragraph", text)
-            paragraph.clear()
+        if block:
+            text = _join_lines(block)
+            if heading[0] is not None:
+                layout.add("heading", text, heading[0])
+            else:
+                layout.add("item" if _MARKER.match(text) else "paragraph", text)
+            block.clear()
 
     for line in lines:
         if line.row:
@@ -346,15 +357,26 @@ def _compose(lines: list[_Line]) -> LayoutText:
             continue
         previous_row = False
         level = levels.get(id(line))
-        if level is not None:
+        if block:
+            goes_on = not _starts_new_paragraph(block[-1], line, right_edges)
+            if level is not None:
+                # a heading or a bold paragraph wrapped over two lines: the second line is set
+                # like the first and was broken because the first was full
+                goes_on = goes_on and _same_style(block[-1], line)
+            elif heading[0] is not None:
+                goes_on = False  # body text below a heading
+            if goes_on:
+                block.append(line)
+                continue
             flush()
-            layout.add("heading", line.text, level)
-            continue
-        if paragraph and _starts_new_paragraph(paragraph[-1], line, right_edges):
-            flush()
-        paragraph.append(line)
+        block.append(line)
+        heading[0] = level
     flush()
     return layout
+
+
+def _same_style(a: _Line, b: _Line) -> bool:
+    return round(a.size, 1) == round(b.size, 1) and a.bold == b.bold
 
 
 def _body_size(lines: list[_Line]) -> float:
