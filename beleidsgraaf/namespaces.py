@@ -23,6 +23,7 @@ class BG(DefinedNamespace):
     # classes
     Document: type
     SourceDocument: type
+    Page: type
     Section: type
     Goal: type
     Activity: type

@@ -17,6 +17,7 @@ from .annotations import Annotations, Entity, Mention
 from .derived import co_involvement_triples
 from .iris import document_iri, entity_iri, item_iri, mention_iri
 from .linking import entity_links, municipality_triples
+from .pages import page_triples
 from .reader import SourceText
 from .tree import DocumentTree
 
@@ -154,6 +155,11 @@ def document_graph(
         for goal in act.goals:
             g.add((node, BG.contributesTo, goals[id(goal)]))
         g.add((node, PROV.wasDerivedFrom, _span(g, doc, context, text, act.start, act.end)))
+
+    items = [
+        (item_iri(doc, x.key), x.start) for x in (*tree.sections, *tree.goals, *tree.activities)
+    ]
+    g += page_triples(doc, context, source.parts, items)  # a site's pages and their addresses
 
     if annotations is not None:
         # local names are scoped to their municipality; without one, to this document, so that

@@ -17,7 +17,7 @@ import pytest
 from beleidsgraaf.extract.reader import ReaderError, read_document
 from beleidsgraaf.extract.readers.site import CrawlOptions, SiteAddress, crawl
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, FOAF, RDF
+from rdflib.namespace import DCAT, FOAF, PROV, RDF
 
 from beleidsgraaf.namespaces import BG
 
@@ -302,3 +302,35 @@ def test_each_failure_is_one_line_a_nonzero_exit_and_the_store_as_it_was(
     assert "Traceback" not in result.err
     assert "0 built, 0 skipped, 1 failed" in result.err
     assert store_dump(store) == before
+
+
+def test_each_page_of_a_site_is_in_the_graph_with_its_address(site: Site):
+    from beleidsgraaf.extract.structure import parse_structure
+    from beleidsgraaf.extract.triples import DocumentMeta, document_graph
+    from rdflib.namespace import DCTERMS
+
+    from beleidsgraaf.namespaces import NIF
+
+    source = read_document(address(site.url))
+    tree = parse_structure(source.text)
+    g = document_graph(source, tree, DocumentMeta(None, None))
+    pages = {g.value(p, DCTERMS.source): p for p in g.subjects(RDF.type, BG.Page)}
+    assert set(pages) == {URIRef(p.url) for p in source.parts}
+    for part in source.parts:
+        page = pages[URIRef(part.url)]
+        assert int(g.value(page, NIF.beginIndex)) == part.start
+        assert int(g.value(page, NIF.endIndex)) == part.end
+    # every activity names the page its text starts on
+    zorg = next(p for p in source.parts if p.url.endswith("/p2/zorg"))
+    acts = list(g.subjects(RDF.type, BG.Activity))
+    assert acts
+    for act in acts:
+        [url] = [o for o in g.objects(act, DCTERMS.source)]
+        part = next(p for p in source.parts if URIRef(p.url) == url)
+        start = int(g.value(g.value(act, PROV.wasDerivedFrom), NIF.beginIndex))
+        assert part.start <= start < part.end
+    assert any(g.value(a, DCTERMS.source) == URIRef(zorg.url) for a in acts)
+    from beleidsgraaf.graph.validate import validate_graph
+
+    report = validate_graph(g)
+    assert report.conforms, str(report)
