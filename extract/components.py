@@ -76,30 +76,6 @@ _APPOSITION_HEAD = endings("apposition_head_endings")
 _ORG_APPOSITION = words("org_apposition")
 
 
-def _around_national_schemes(
-    candidates: list[tuple[tuple[int, int, int], Span]],
-) -> list[tuple[tuple[int, int, int], Span]]:
-    """'SPUK IZA', 'MRA Regiodeal', 'NPO Gooise Meren': a name around a national scheme of the
-    gazetteer is that scheme's local form, an Instrument, and outranks the bare scheme; unless
-    a word says it is an organisation ('meldpunt Kinderopvangtoeslag')."""
-    schemes = [sp for _, sp in candidates if sp.label_ == "Instrument" and sp.kb_id_]
-    out = []
-    for rank, span in candidates:
-        if (
-            span.label_ == "Organisation"
-            and not rank[0]
-            and not _says_organisation(span)
-            and span[0].lower_ not in _UNIT_WORDS
-            and any(
-                span.start <= s.start and s.end <= span.end and len(s) < len(span) for s in schemes
-            )
-        ):
-            span = Span(span.doc, span.start, span.end, label="Instrument", span_id=span.id)
-            rank = (1, rank[1], rank[2])
-        out.append((rank, span))
-    return out
-
-
 _YEAR = re.compile(r"(19|20)\d\d")
 _LAW_ABBREVIATION = re.compile(r"^W[b-df-hj-np-tv-z][a-z]{1,4}$")  # Wsnp, Wlz; not Waal
 
@@ -1393,7 +1369,6 @@ def _around_national_schemes(
     return out
 
 
-_YEAR = re.compile(r"(19|20)\d\d")
 _ROMAN = {"II", "III", "IV", "V", "VI"}
 
 
