@@ -136,9 +136,9 @@ def _worker(store_path: str, conn) -> None:
             return
         if message is None:
             return
-        text, results_fmt, rdf_fmt, limit, default_graphs, named_graphs = message
+        text, results_fmt, rdf_fmt, limit, default_graphs, named_graphs, base = message
         try:
-            options: dict[str, Any] = {}
+            options: dict[str, Any] = {"base_iri": base}
             if default_graphs:
                 options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
             else:
@@ -233,6 +233,7 @@ class QueryPool:
         rdf_fmt: str = "TURTLE",
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> tuple[str, bytes]:
         """(media type, body) of a checked query; raises QueryTimeout, ResultTooLarge,
         QueryError."""
@@ -255,6 +256,7 @@ class QueryPool:
                     self.limits.max_result_bytes,
                     default_graphs or [],
                     named_graphs or [],
+                    base_iri,
                 )
             )
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -288,6 +290,17 @@ class QueryPool:
             except (BrokenPipeError, OSError):
                 pass
             worker.stop()
+
+
+def _content_type(header: str) -> tuple[str, str | None]:
+    """(media type, charset or None) of a Content-Type header, both lower case."""
+    media, *params = (part.strip() for part in header.split(";"))
+    charset = None
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"').lower()
+    return media.lower(), charset
 
 
 def _accepted(header: str) -> list[str]:
@@ -354,21 +367,33 @@ class SparqlApp:
 
     def _query(self, environ: dict, start_response, method: str) -> list[bytes]:
         params = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        content_type, charset = _content_type(environ.get("CONTENT_TYPE", ""))
         text = None
         if method == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
             if length > MAX_REQUEST_BYTES:
                 return _error(start_response, 413, "the request is too large for a query")
-            body = environ["wsgi.input"].read(length).decode("utf-8") if length else ""
+            if charset not in ("utf-8", "utf8", None):
+                return _error(start_response, 415, f"send the request in UTF-8, not {charset}")
+            try:
+                body = environ["wsgi.input"].read(length).decode("utf-8") if length else ""
+            except UnicodeDecodeError as err:
+                return _error(start_response, 400, f"the request is not valid UTF-8: {err}")
             if content_type == "application/sparql-update":
                 return _error(start_response, 403, "this endpoint is read-only: no updates")
             if content_type == "application/sparql-query":
                 text = body
-            elif content_type in ("application/x-www-form-urlencoded", ""):
+            elif content_type == "application/x-www-form-urlencoded":
                 form = parse_qs(body, keep_blank_values=True)
                 for key, values in form.items():
                     params.setdefault(key, []).extend(values)
+            elif not content_type:
+                return _error(
+                    start_response,
+                    415,
+                    "say what the body is: Content-Type application/sparql-query or "
+                    "application/x-www-form-urlencoded",
+                )
             else:
                 return _error(start_response, 415, f"unsupported Content-Type {content_type!r}")
         if "update" in params:
@@ -393,6 +418,7 @@ class SparqlApp:
             rdf_fmt,
             default_graphs=params.get("default-graph-uri"),
             named_graphs=params.get("named-graph-uri"),
+            base_iri=f"http://{_host(environ)}{environ.get('PATH_INFO', '/')}",
         )
         start_response(
             "200 OK",
@@ -407,8 +433,8 @@ class SparqlApp:
     def _description(self, environ: dict, start_response) -> list[bytes]:
         if "text/html" in environ.get("HTTP_ACCEPT", ""):
             return self._page(start_response)
-        host = environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
-        body = SERVICE_DESCRIPTION.format(endpoint=f"http://{host}/query").encode("utf-8")
+        body = SERVICE_DESCRIPTION.format(endpoint=f"http://{_host(environ)}/query")
+        body = body.encode("utf-8")
         start_response("200 OK", [("Content-Type", "text/turtle; charset=utf-8")])
         return [body]
 
@@ -426,6 +452,10 @@ class SparqlApp:
         )
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [page]
+
+
+def _host(environ: dict) -> str:
+    return environ.get("HTTP_HOST") or f"{environ['SERVER_NAME']}:{environ['SERVER_PORT']}"
 
 
 @functools.lru_cache(maxsize=512)

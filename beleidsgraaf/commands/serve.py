@@ -47,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
         server, pool = make_endpoint(store, args.host, args.port, limits)
     except OSError as err:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {err.strerror}") from None
+    where = f"http://{args.host}:{server.server_port}"  # the port chosen when --port 0
     console.print(
-        f"SPARQL endpoint for {store} at http://{args.host}:{args.port}/query "
-        f"(query page at http://{args.host}:{args.port}/); Ctrl-C stops it"
+        f"SPARQL endpoint for {store} at {where}/query (query page at {where}/); Ctrl-C stops it"
     )
     try:
         server.serve_forever()
