@@ -11,13 +11,16 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.error import HTTPError
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 import requests
-from beleidsgraaf.graph.endpoint import Limits, make_endpoint, negotiate
+from beleidsgraaf.graph.endpoint import Limits, _form, make_endpoint, negotiate
 from beleidsgraaf.graph.queries import list_queries
-from beleidsgraaf.graph.sparql import bind_values, format_result, run_query
+from beleidsgraaf.graph.sparql import QueryError, bind_values, format_result, run_query
 from beleidsgraaf.graph.store import opened
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
@@ -246,3 +249,42 @@ def test_negotiate_honours_quality_values():
 def test_serve_command_refuses_a_missing_store(run_cli, tmp_path: Path):
     got = run_cli("serve", "--store", tmp_path / "none", "--port", "0")
     assert got.code != 0 and "no store" in got.err
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.text(), st.text()), max_size=4),
+    st.lists(
+        st.sampled_from(
+            [
+                "%41",
+                "%e9",
+                "%C3%A9",
+                "%",
+                "%4",
+                "%zz",
+                "+",
+                "&",
+                "=",
+                "\\",
+                "\\x41",
+                "\\a",
+                "a",
+                "é",
+            ]
+        ),
+        max_size=12,
+    ).map("".join),
+)
+def test_form_parsing_agrees_with_urllib(pairs, raw):
+    """The endpoint's fast form decoder gives what urllib.parse.parse_qs gives, on encoded
+    forms and on raw text with stray %, + and backslashes; invalid UTF-8 is refused."""
+    encoded = urlencode(pairs)
+    assert _form(encoded) == parse_qs(encoded, keep_blank_values=True)
+    try:
+        expected = parse_qs(raw, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        with pytest.raises(QueryError, match="not valid UTF-8"):
+            _form(raw)
+    else:
+        assert _form(raw) == expected
