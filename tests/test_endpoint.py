@@ -9,13 +9,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.parse import parse_qs, urlencode
 
 import pytest
 import requests
-from beleidsgraaf.graph.endpoint import Limits, _form, make_endpoint, negotiate
+from beleidsgraaf.graph.endpoint import Cors, Limits, _form, make_endpoint, negotiate
 from beleidsgraaf.graph.queries import list_queries
 from beleidsgraaf.graph.sparql import QueryError, bind_values, format_result, run_query
 from beleidsgraaf.graph.store import opened
@@ -68,9 +69,9 @@ def url(store: Path, expected) -> Iterator[str]:
         pool.close()
 
 
-def _post(url: str, query: str, accept: str = "application/sparql-results+json", **kw):
+def _post(url: str, query: str, accept: str = "application/sparql-results+json", **headers):
     return requests.post(
-        f"{url}/query", data={"query": query}, headers={"Accept": accept}, timeout=60, **kw
+        f"{url}/query", data={"query": query}, headers={"Accept": accept, **headers}, timeout=60
     )
 
 
@@ -288,3 +289,116 @@ def test_form_parsing_agrees_with_urllib(pairs, raw):
             _form(raw)
     else:
         assert _form(raw) == expected
+
+
+# --- CORS ------------------------------------------------------------------------------------
+
+PAGE_ORIGIN = "https://portal.example.org"
+
+
+@contextmanager
+def _serving(store: Path, cors: Cors) -> Iterator[str]:
+    server, pool = make_endpoint(store, "127.0.0.1", 0, Limits(workers=1), cors)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        pool.close()
+
+
+def _preflight(url: str, origin: str, method: str = "POST", headers: str = "content-type"):
+    return requests.options(
+        f"{url}/query",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": headers,
+        },
+        timeout=30,
+    )
+
+
+def test_cors_by_default_any_origin_may_read_answers_and_errors(url: str):
+    ask = f"ASK {{ ?s a <{BG.Document}> }}"
+    got = requests.get(
+        f"{url}/query", params={"query": ask}, headers={"Origin": PAGE_ORIGIN}, timeout=30
+    )
+    assert got.status_code == 200 and got.headers["Access-Control-Allow-Origin"] == "*"
+    posted = _post(url, ask, Origin=PAGE_ORIGIN)
+    assert posted.headers["Access-Control-Allow-Origin"] == "*"
+    bad = _post(url, "SELECT ?s WHERE { ?s ?p }", Origin=PAGE_ORIGIN)
+    assert bad.status_code == 400 and bad.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in got.headers  # public data, no cookies
+
+
+def test_cors_preflight(url: str):
+    answer = _preflight(url, PAGE_ORIGIN, headers="content-type, accept")
+    assert answer.status_code == 204 and answer.content == b""
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert set(answer.headers["Access-Control-Allow-Methods"].split(", ")) == {
+        "GET",
+        "POST",
+        "OPTIONS",
+    }
+    assert answer.headers["Access-Control-Allow-Headers"] == "content-type, accept"
+    assert int(answer.headers["Access-Control-Max-Age"]) > 0
+    assert _preflight(url, PAGE_ORIGIN, method="DELETE").status_code == 405
+    assert _preflight(url, PAGE_ORIGIN, headers='x-a; y="1"').status_code == 400
+    plain = requests.options(f"{url}/query", timeout=30)  # not a preflight
+    assert plain.status_code == 204 and "OPTIONS" in plain.headers["Allow"]
+    private = requests.options(
+        f"{url}/query",
+        headers={
+            "Origin": PAGE_ORIGIN,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Private-Network": "true",
+        },
+        timeout=30,
+    )
+    assert private.headers["Access-Control-Allow-Private-Network"] == "true"
+
+
+def test_cors_restricted_to_given_origins(store: Path):
+    with _serving(store, Cors.parse([f"{PAGE_ORIGIN}, http://localhost:8080"])) as url:
+        ask = {"query": "ASK {}"}
+        mine = requests.get(f"{url}/query", params=ask, headers={"Origin": PAGE_ORIGIN}, timeout=30)
+        assert mine.headers["Access-Control-Allow-Origin"] == PAGE_ORIGIN
+        assert "Origin" in mine.headers["Vary"]
+        other = requests.get(
+            f"{url}/query", params=ask, headers={"Origin": "https://evil.test"}, timeout=30
+        )
+        assert other.status_code == 200 and "Access-Control-Allow-Origin" not in other.headers
+        assert _preflight(url, "http://localhost:8080").status_code == 204
+        refused = _preflight(url, "https://evil.test")
+        assert refused.status_code == 403 and "evil.test" in refused.text
+        assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+def test_cors_off(store: Path):
+    with _serving(store, Cors.parse("none")) as url:
+        got = requests.get(
+            f"{url}/query", params={"query": "ASK {}"}, headers={"Origin": PAGE_ORIGIN}, timeout=30
+        )
+        assert got.status_code == 200 and "Access-Control-Allow-Origin" not in got.headers
+        preflight = _preflight(url, PAGE_ORIGIN)
+        assert "Access-Control-Allow-Origin" not in preflight.headers
+
+
+def test_cors_origin_option_values():
+    assert Cors.parse(None).origins == ("*",)
+    assert Cors.parse(["*"]).allows("http://anything:1")
+    assert Cors.parse(["NONE"]).enabled is False
+    two = Cors.parse(["https://a.example/", "http://b.example:8080"])
+    assert two.origins == ("https://a.example", "http://b.example:8080")
+    assert two.allows("https://A.example") and not two.allows("https://c.example")
+    for wrong in (["https://a.example/path"], ["a.example"], ["*", "https://a.example"]):
+        with pytest.raises(ValueError):
+            Cors.parse(wrong)
+
+
+def test_serve_command_refuses_a_bad_cors_origin(run_cli, store: Path):
+    got = run_cli("serve", "--store", store, "--port", "0", "--cors-origin", "example.org")
+    assert got.code != 0 and "not an origin" in got.err
