@@ -187,8 +187,15 @@ def _answer(store, message: tuple) -> tuple[str, str, bytes]:
         return "error", str(err), b""
 
 
-def _worker(store_path: str, conn) -> None:
-    """Worker process: open the store read-only once, then answer queries from the pipe."""
+def _worker(store_path: str, conn, writing) -> None:
+    """Worker process: open the store read-only once, then answer queries from the pipe.
+
+    A query that comes with a client's socket (passed over the pipe, SCM_RIGHTS) is answered
+    on that socket: the worker writes the HTTP response itself, sets `writing` first (so that
+    the server knows not to answer again if it has to kill this worker), and tells the server
+    what it sent and any rest the socket would not take at once. Without a socket, the answer
+    goes back over the pipe.
+    """
     import pyoxigraph as ox
 
     try:
@@ -199,14 +206,94 @@ def _worker(store_path: str, conn) -> None:
     _verdict("ASK {}")  # load rdflib's grammar now, not in the first query's time
     conn.send(("ready", "", b""))
     fd = conn.fileno()
+    pipe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=os.dup(fd))
+    pending = bytearray()
     while True:
         try:
-            message = conn.recv()
+            message, client = _receive_job(pipe, pending)
         except EOFError:
             return
         if message is None:
             return
-        _send_frame(fd, _answer(store, message))
+        if client is None:
+            _send_frame(fd, _answer(store, message[0]))
+            continue
+        try:
+            response = _http_answer(_answer(store, message[0]), message[1])
+            writing.value = 1
+            rest = _write_some(client, response)
+        finally:
+            os.close(client)
+        _send_frame(fd, ("sent", "", rest))
+        writing.value = 0
+
+
+def _receive_job(pipe: socket.socket, pending: bytearray) -> tuple[Any, int | None]:
+    """The next framed message from the server and the file descriptor sent with it, if any."""
+    client = None
+    while True:
+        if len(pending) >= 4:
+            (size,) = struct.unpack_from("!i", pending)
+            start = 4
+            if size == -1 and len(pending) >= 12:
+                (size,) = struct.unpack_from("!Q", pending, 4)
+                start = 12
+            if size != -1 and len(pending) >= start + size:
+                message = pickle.loads(memoryview(pending)[start : start + size])
+                del pending[: start + size]
+                return message, client
+        data, fds, _, _ = socket.recv_fds(pipe, 256 * 1024, 1)
+        if not data:
+            for extra in fds:
+                os.close(extra)
+            raise EOFError
+        for extra in fds:
+            if client is None:
+                client = extra
+            else:
+                os.close(extra)
+        pending += data
+
+
+def _http_answer(answer: tuple[str, str, bytes], head: bytes) -> bytes:
+    """The whole HTTP/1.1 response for a worker's answer; `head` holds the server's own
+    header lines (CORS, Connection) for this request."""
+    status, detail, body = answer
+    if status == "ok":
+        lines = f"HTTP/1.1 200 OK\r\nContent-Type: {detail}; charset=utf-8\r\nVary: Accept\r\n"
+    else:
+        code = ANSWER_STATUS.get(status, 500)
+        if status == "large":
+            detail += "; add LIMIT or narrow the query"
+        body = (detail.rstrip() + "\n").encode("utf-8")
+        lines = (
+            f"HTTP/1.1 {code} {_REASONS.get(code, 'Error')}\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n"
+        )
+    return b"".join(
+        (
+            lines.encode("latin-1"),
+            head,
+            b"Content-Length: %d\r\nDate: " % len(body),
+            _Date.now(),
+            b"\r\n\r\n",
+            body,
+        )
+    )
+
+
+def _write_some(fd: int, data: bytes) -> bytes:
+    """Write what a non-blocking socket takes now; the rest (usually nothing) is returned for
+    the server's event loop to send, so that a slow reader never holds up a worker."""
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view) :]
+    except BlockingIOError:
+        pass
+    except OSError:  # the client has gone; nothing more to send
+        return b""
+    return bytes(view)
 
 
 def _frame(message) -> bytes:
@@ -272,6 +359,7 @@ class _Channel:
         self.unsent = memoryview(b"")
         self.writing = False
         self.closed = False
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=os.dup(self.fd))
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         if self.loop is not loop and not self.closed:
@@ -321,6 +409,23 @@ class _Channel:
         if not self.writing:
             self._flush()
 
+    def send_with_fd(self, message, fd: int) -> bool:
+        """Send `message` with a copy of the file descriptor `fd` (SCM_RIGHTS); False, with
+        nothing sent, when that cannot happen at once."""
+        if self.unsent or self.closed:
+            return False
+        frame = _frame(message)
+        try:
+            sent = socket.send_fds(self.sock, [frame], [fd])
+        except BlockingIOError:
+            return False
+        except OSError:  # the worker is gone; the reader sees the end of file
+            return True
+        if sent < len(frame):
+            self.unsent = memoryview(frame)[sent:]
+            self._flush()
+        return True
+
     def _flush(self) -> None:
         try:
             while self.unsent:
@@ -343,21 +448,39 @@ class _Channel:
                 self.loop.remove_writer(self.fd)
         self.writing = False
         self.closed = True
+        self.sock.close()
         self.conn.close()
 
 
+class _Job:
+    """One query for the pool: the message, who wants the answer, and its timer (the wait
+    for a worker, then the time limit)."""
+
+    __slots__ = ("message", "done", "direct", "timer", "started")
+
+    def __init__(self, message: tuple, done: Callable, direct: Callable | None) -> None:
+        self.message = message
+        self.done = done
+        self.direct = direct
+        self.timer: asyncio.TimerHandle | None = None
+        self.started = 0.0
+
+
 class _Worker:
-    """One worker process and the job it is on: (done callback, time-limit timer)."""
+    """One worker process and the jobs sent to it (the first is running)."""
 
     STARTUP = 120.0  # seconds a new worker may take to start and open the store
 
     def __init__(self, ctx, store_path: str, pool: QueryPool) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(store_path, child), daemon=True)
+        self.writing = ctx.RawValue("b", 0)  # set by the worker while it writes to a client
+        self.process = ctx.Process(
+            target=_worker, args=(store_path, child, self.writing), daemon=True
+        )
         self.process.start()
         child.close()
         self.ready = False
-        self.job: tuple[Callable, asyncio.TimerHandle] | None = None
+        self.jobs: collections.deque[_Job] = collections.deque()  # the first one is running
         self.channel = _Channel(
             self.conn, functools.partial(pool._message, self), functools.partial(pool._lost, self)
         )
@@ -394,7 +517,7 @@ class QueryPool:
         self.limits = limits
         self._ctx = mp.get_context("spawn")  # no fork of a threaded server
         self._idle: collections.deque[_Worker] = collections.deque()
-        self._waiting: collections.deque[list] = collections.deque()  # [message, done, timer]
+        self._waiting: collections.deque[_Job] = collections.deque()
         self._all: list[_Worker] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self.replaced = 0  # workers killed (time limit) or lost, and started anew
@@ -422,21 +545,46 @@ class QueryPool:
                 worker.channel.attach(loop)
         return loop
 
-    def submit(self, message: tuple, done: Callable[[tuple[str, str, bytes]], None]) -> None:
+    def submit(
+        self,
+        message: tuple,
+        done: Callable[[tuple[str, str, bytes]], None],
+        direct: Callable[[], tuple[int, bytes] | None] | None = None,
+    ) -> None:
         """Answer `message` (see `_answer`) with `done((status, detail, body))`, on the loop:
         status ok, large, malformed, read-only, error (from the worker), timeout (stopped at
-        the time limit), busy (no worker came free in time) or lost (the worker died)."""
-        loop = self._attach()
-        if self._idle:
-            self._dispatch(self._idle.popleft(), message, done)
-            return
-        entry = [message, done, None]
-        entry[2] = loop.call_later(self.limits.timeout, self._waited_too_long, entry)
-        self._waiting.append(entry)
+        the time limit), busy (no worker came free in time) or lost (the worker died).
 
-    def _waited_too_long(self, entry: list) -> None:
-        self._waiting.remove(entry)
-        entry[1](
+        `direct()`, asked when a worker takes the query, may offer the client's socket and
+        the server's header lines for it: the worker then writes the HTTP response itself,
+        and `done` gets ("sent", "", rest to write) or, when the worker died while writing,
+        ("cut", ...): the connection cannot be answered any more."""
+        self._attach()
+        job = _Job(message, done, direct)
+        if self._idle:
+            self._dispatch(self._idle.popleft(), job)
+            return
+        # All busy: queue the job right behind one that has only just started, so that the
+        # worker goes on to it without waiting for this loop (no idle gap, warm caches).
+        now = time.monotonic()
+        for worker in self._all:
+            if len(worker.jobs) == 1 and now - worker.jobs[0].started < self.PIPELINE_YOUNG:
+                self._dispatch(worker, job)
+                return
+        self._wait(job)
+
+    PIPELINE_YOUNG = 0.02  # seconds: a query that has run longer may be a slow one
+
+    def _wait(self, job: _Job, first: bool = False) -> None:
+        job.timer = self._loop.call_later(self.limits.timeout, self._waited_too_long, job)
+        if first:
+            self._waiting.appendleft(job)
+        else:
+            self._waiting.append(job)
+
+    def _waited_too_long(self, job: _Job) -> None:
+        self._waiting.remove(job)
+        job.done(
             (
                 "busy",
                 f"all {self.limits.workers} workers stayed busy for {self.limits.timeout:g} s; "
@@ -445,18 +593,23 @@ class QueryPool:
             )
         )
 
-    def _dispatch(self, worker: _Worker, message: tuple, done: Callable) -> None:
-        timer = self._loop.call_later(self.limits.timeout, self._overrun, worker)
-        worker.job = (done, timer)
-        worker.channel.send(message)
+    def _dispatch(self, worker: _Worker, job: _Job) -> None:
+        """Send `job` to `worker`; its time limit starts when the worker starts it."""
+        if job.timer is not None:
+            job.timer.cancel()
+            job.timer = None
+        worker.jobs.append(job)
+        if len(worker.jobs) == 1:
+            self._start(worker)
+        offer = job.direct() if job.direct is not None else None
+        if offer is not None and worker.channel.send_with_fd((job.message, offer[1]), offer[0]):
+            return
+        worker.channel.send((job.message, None))
 
-    def _release(self, worker: _Worker) -> None:
-        if self._waiting:
-            message, done, timer = self._waiting.popleft()
-            timer.cancel()
-            self._dispatch(worker, message, done)
-        else:
-            self._idle.append(worker)
+    def _start(self, worker: _Worker) -> None:
+        head = worker.jobs[0]
+        head.started = time.monotonic()
+        head.timer = self._loop.call_later(self.limits.timeout, self._overrun, worker)
 
     def _message(self, worker: _Worker, message: tuple) -> None:
         if not worker.ready:  # a replacement worker, started
@@ -465,37 +618,53 @@ class QueryPool:
                 self._retire(worker, restart=False)
                 return
             worker.ready = True
-            self._release(worker)
+            self._idle.append(worker)
+            self._pump()
             return
-        if worker.job is None:
+        if not worker.jobs:
             return
-        done, timer = worker.job
-        worker.job = None
-        timer.cancel()
-        self._release(worker)
-        done(message)
+        job = worker.jobs.popleft()
+        job.timer.cancel()
+        if worker.jobs:
+            self._start(worker)
+            if self._waiting:  # keep it one ahead
+                self._dispatch(worker, self._waiting.popleft())
+        elif self._waiting:
+            self._dispatch(worker, self._waiting.popleft())
+        else:
+            self._idle.append(worker)
+        job.done(message)
+
+    def _pump(self) -> None:
+        while self._idle and self._waiting:
+            self._dispatch(self._idle.popleft(), self._waiting.popleft())
 
     def _overrun(self, worker: _Worker) -> None:
-        done, _ = worker.job
-        worker.job = None
-        self._retire(worker)
-        done(
-            (
-                "timeout",
-                f"the query ran longer than this server's limit of {self.limits.timeout:g} s "
-                "and was stopped",
-                b"",
-            )
+        self._fail(
+            worker,
+            "timeout",
+            f"the query ran longer than this server's limit of {self.limits.timeout:g} s "
+            "and was stopped",
         )
 
     def _lost(self, worker: _Worker) -> None:
-        job = worker.job
-        worker.job = None
-        if job is not None:
-            job[1].cancel()
+        self._fail(worker, "lost", "the query worker stopped unexpectedly; try again")
+
+    def _fail(self, worker: _Worker, status: str, detail: str) -> None:
+        """`worker` overran or died: its query gets `status`; the queries queued behind it
+        (not started, and read-only anyway) go back to the front of the queue."""
+        jobs = list(worker.jobs)
+        worker.jobs.clear()
+        cut = bool(worker.writing.value)
         self._retire(worker, restart=worker.ready)
-        if job is not None:
-            job[0](("lost", "the query worker stopped unexpectedly; try again", b""))
+        for job in reversed(jobs[1:]):
+            self._wait(job, first=True)
+        self._pump()
+        if jobs:
+            head = jobs[0]
+            if head.timer is not None:
+                head.timer.cancel()
+            head.done(("cut" if cut else status, detail, b""))
 
     def _retire(self, worker: _Worker, restart: bool = True) -> None:
         """Kill `worker` and start another in its place (it joins the idle ones when ready)."""
@@ -611,6 +780,8 @@ class Response:
     status: int
     body: bytes
     headers: list[tuple[str, str]] = field(default_factory=list)
+    written: bool = False  # a worker has written the response; `body` is what is left to send
+    cut: bool = False  # a worker died while writing it: the connection is beyond repair
 
 
 def _error(status: int, message: str, headers: list | None = None) -> Response:
@@ -845,7 +1016,9 @@ class SparqlApp:
             params.get("named-graph-uri"),
             f"http://{request.host}{request.path}",
         )
-        self.pool.submit(message, lambda answer: reply(_answered(answer)))
+        self.pool.submit(
+            message, lambda answer: reply(_answered(answer)), getattr(reply, "direct", None)
+        )
         return None
 
     def _description(self, request: Request) -> Response:
@@ -874,6 +1047,10 @@ class SparqlApp:
 
 def _answered(answer: tuple[str, str, bytes]) -> Response:
     status, detail, body = answer
+    if status == "sent":
+        return Response(0, body, written=True)
+    if status == "cut":
+        return Response(0, b"", cut=True)
     if status == "ok":
         return Response(
             200, body, [("Content-Type", f"{detail}; charset=utf-8"), ("Vary", "Accept")]
@@ -1042,17 +1219,16 @@ class _Connection(asyncio.Protocol):
         request, keep_alive = self.queue.popleft()
         self._disarm()
         self.busy = True
-        origin = request.header("origin")
         self.server.app.handle(
-            request, functools.partial(self._reply, origin, keep_alive and not self.closing)
+            request, _Reply(self, request.header("origin"), keep_alive and not self.closing)
         )
 
-    def _reply(self, origin: str, keep_alive: bool, response: Response) -> None:
+    def _reply(self, reply: _Reply, response: Response) -> None:
         self.busy = False
         if self.transport is None:  # the client went away while its query ran
             return
-        last = not keep_alive or (self.closing and not self.queue)
-        self._write(response, close=last, origin=origin)
+        last = not reply.keep_alive or (self.closing and not self.queue) or reply.promised_close
+        self._write(response, close=last, origin=reply.origin)
         if last:
             return
         if len(self.queue) <= PIPELINE:
@@ -1065,6 +1241,17 @@ class _Connection(asyncio.Protocol):
     def _write(self, response: Response, close: bool = False, origin: str = "") -> None:
         transport = self.transport
         if transport is None:
+            return
+        if response.cut:
+            self.closing = True
+            transport.abort()
+            return
+        if response.written:
+            if response.body:
+                transport.write(response.body)
+            if close:
+                self.closing = True
+                transport.close()
             return
         head = [f"HTTP/1.1 {response.status} {_REASONS.get(response.status, 'Error')}"]
         for name, value in response.headers:
@@ -1117,6 +1304,41 @@ class _Connection(asyncio.Protocol):
     def _abort(self) -> None:
         if self.transport is not None:
             self.transport.abort()
+
+
+class _Reply:
+    """How the app answers one request of a connection: call it with a Response; or, through
+    `direct()`, let a worker write the response to the client's socket itself."""
+
+    __slots__ = ("connection", "origin", "keep_alive", "promised_close")
+
+    def __init__(self, connection: _Connection, origin: str, keep_alive: bool) -> None:
+        self.connection = connection
+        self.origin = origin
+        self.keep_alive = keep_alive
+        self.promised_close = False
+
+    def __call__(self, response: Response) -> None:
+        self.connection._reply(self, response)
+
+    def direct(self) -> tuple[int, bytes] | None:
+        """(socket file descriptor, header lines) when the socket is free for a worker to
+        write on now: open, and nothing of this server's still waiting to go out on it."""
+        connection = self.connection
+        transport = connection.transport
+        if transport is None or transport.is_closing() or transport.get_write_buffer_size():
+            return None
+        sock = transport.get_extra_info("socket")
+        if sock is None:
+            return None
+        lines = [
+            f"{name}: {value}\r\n"
+            for name, value in connection.server.app.cors.headers(self.origin)
+        ]
+        if not self.keep_alive or connection.closing:
+            self.promised_close = True
+            lines.append("Connection: close\r\n")
+        return sock.fileno(), "".join(lines).encode("latin-1")
 
 
 class Endpoint:
