@@ -7,6 +7,7 @@ store; its query workers are separate processes holding the store open read-only
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -297,10 +298,12 @@ PAGE_ORIGIN = "https://portal.example.org"
 
 
 @contextmanager
-def _serving(store: Path, cors: Cors) -> Iterator[str]:
-    server, pool = make_endpoint(store, "127.0.0.1", 0, Limits(workers=1), cors)
+def _serving(store: Path, cors: Cors | None = None, limits: Limits | None = None, pool_out=None):
+    server, pool = make_endpoint(store, "127.0.0.1", 0, limits or Limits(workers=1), cors)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    if pool_out is not None:
+        pool_out.append(pool)
     try:
         yield f"http://127.0.0.1:{server.server_port}"
     finally:
@@ -402,3 +405,20 @@ def test_cors_origin_option_values():
 def test_serve_command_refuses_a_bad_cors_origin(run_cli, store: Path):
     got = run_cli("serve", "--store", store, "--port", "0", "--cors-origin", "example.org")
     assert got.code != 0 and "not an origin" in got.err
+
+
+def test_a_query_queued_behind_a_stopped_one_is_answered_by_the_next_worker(store: Path):
+    """One worker: a quick query sent while a hopeless one has just started is queued on the
+    same worker; when that worker is killed at the time limit, the quick one is not lost but
+    answered by its replacement, and the pool is whole again."""
+    pools: list = []
+    with _serving(store, limits=Limits(timeout=2.0, workers=1), pool_out=pools) as url:
+        with ThreadPoolExecutor(max_workers=2) as ex:
+            slow = ex.submit(_post, url, ENDLESS)
+            time.sleep(0.005)
+            quick = ex.submit(_post, url, f"ASK {{ ?s a <{BG.Document}> }}")
+            assert slow.result().status_code == 503
+            answer = quick.result()
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        pool = pools[0]
+        assert pool.replaced >= 1 and len(pool.processes()) == 1
