@@ -265,13 +265,17 @@ def named_query(name: str) -> str:
     raise SystemExit(f"no named query {name!r}")
 
 
+def _rate(rps: float) -> str:
+    return f"{rps:,.0f}" if rps >= 100 else f"{rps:.1f}"
+
+
 def report(results: list[Result]) -> None:
     print()
     print("| server | clients | requests | requests/s | p50 ms | p95 ms | failures |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
-            f"| {r.server} | {r.clients} | {r.requests} | {r.rps:,.0f} | "
+            f"| {r.server} | {r.clients} | {r.requests} | {_rate(r.rps)} | "
             f"{r.percentile(0.5) * 1000:.1f} | {r.percentile(0.95) * 1000:.1f} | {r.failures} |"
         )
     print()
@@ -284,8 +288,8 @@ def report(results: list[Result]) -> None:
         if bg and ox:
             ratios = [b / o for b, o in zip(bg, ox, strict=False) if o]
             print(
-                f"{clients:>3} clients: beleidsgraaf {statistics.median(bg):,.0f} requests/s, "
-                f"oxigraph {statistics.median(ox):,.0f} requests/s (medians of {len(bg)}); "
+                f"{clients:>3} clients: beleidsgraaf {_rate(statistics.median(bg))} requests/s, "
+                f"oxigraph {_rate(statistics.median(ox))} requests/s (medians of {len(bg)}); "
                 f"ratio of medians {statistics.median(bg) / statistics.median(ox):.2f}x, "
                 f"per run {', '.join(f'{x:.2f}' for x in ratios)}"
             )
@@ -339,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
                         results.append(result)
                         answers.setdefault(name, set()).update(seen)
                         print(
-                            f"{name:>12} {n:>3} clients run {run + 1}: {result.rps:,.0f} "
+                            f"{name:>12} {n:>3} clients run {run + 1}: {_rate(result.rps)} "
                             f"requests/s, p50 {result.percentile(0.5) * 1000:.1f} ms, "
                             f"p95 {result.percentile(0.95) * 1000:.1f} ms"
                             + (f", {result.failures} failed: {errors[:2]}" if errors else ""),

@@ -511,6 +511,18 @@ class _Worker:
         self.channel.close()
 
 
+def _process_context():
+    """forkserver where the platform has it: a new worker is forked from a small server process
+    that has already imported this module, rdflib and pyoxigraph (tens of ms, where a new
+    interpreter takes a second or more: what a query stopped at the time limit costs the
+    pool); spawn elsewhere. Never a fork of this threaded server itself."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__, "pyoxigraph"])
+    return ctx
+
+
 class QueryPool:
     """Worker processes that each hold the store open read-only; a query that overruns the
     time limit costs its worker, not the server.
@@ -523,7 +535,7 @@ class QueryPool:
     def __init__(self, store_path: str | Path, limits: Limits) -> None:
         self.store_path = str(store_path)
         self.limits = limits
-        self._ctx = mp.get_context("spawn")  # no fork of a threaded server
+        self._ctx = _process_context()
         self._idle: collections.deque[_Worker] = collections.deque()
         self._waiting: collections.deque[_Job] = collections.deque()
         self._checked: collections.OrderedDict[str, None] = collections.OrderedDict()
