@@ -6,6 +6,9 @@ store; its query workers are separate processes holding the store open read-only
 
 from __future__ import annotations
 
+import http.client
+import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -422,3 +425,76 @@ def test_a_query_queued_behind_a_stopped_one_is_answered_by_the_next_worker(stor
         assert answer.status_code == 200 and answer.json()["boolean"] is True
         pool = pools[0]
         assert pool.replaced >= 1 and len(pool.processes()) == 1
+
+
+# --- the HTTP side: keep-alive, pipelining, limits ------------------------------------------
+
+
+def _raw(url: str, data: bytes, read_until_close: bool = True, timeout: float = 30) -> bytes:
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        if not read_until_close:
+            return sock.recv(65536)
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+        return out
+
+
+def _ask_request(extra: str = "", close: bool = False) -> bytes:
+    body = urlencode({"query": "ASK {}"})
+    return (
+        f"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n{'Connection: close' + chr(13) + chr(10) if close else ''}"
+        f"{extra}\r\n{body}"
+    ).encode()
+
+
+def test_keep_alive_and_pipelined_requests_in_order(url: str):
+    conn = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=30)
+    sockets = set()
+    for _ in range(3):
+        conn.request("GET", "/query?query=ASK%20%7B%7D")
+        response = conn.getresponse()
+        assert response.status == 200 and response.read() == b'{"head":{},"boolean":true}'
+        sockets.add(id(conn.sock))
+    assert len(sockets) == 1  # one connection for all three
+    conn.close()
+    # three requests in one write: a bad one between two good ones, answered in order
+    bad = b"GET /query?query=ASK%20%7B HTTP/1.1\r\nHost: x\r\n\r\n"
+    out = _raw(url, _ask_request() + bad + _ask_request(close=True))
+    statuses = [int(code) for code in re.findall(rb"HTTP/1\.1 (\d{3}) ", out)]
+    assert statuses == [200, 400, 200], out[:500]
+
+
+def test_expect_100_continue_and_http_10(url: str):
+    port = int(url.rsplit(":", 1)[1])
+    body = urlencode({"query": "ASK {}"}).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        head = (
+            "POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+            f"\r\nContent-Length: {len(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+        )
+        sock.sendall(head.encode())
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(b'"boolean":true}')
+    old = _raw(url, b"GET /query?query=ASK%20%7B%7D HTTP/1.0\r\n\r\n")  # closes after one
+    assert old.startswith(b"HTTP/1.1 200 OK") and b"Connection: close" in old
+
+
+def test_limits_on_what_a_client_sends(url: str):
+    huge_header = _raw(
+        url, b"GET /query HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 70_000 + b"\r\n\r\n"
+    )
+    assert huge_header.startswith(b"HTTP/1.1 431")
+    too_long = _raw(
+        url, b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\nquery=", False
+    )
+    assert too_long.startswith(b"HTTP/1.1 413") and b"at most" in too_long
+    garbage = _raw(url, b"\x16\x03\x01 not http at all\r\n\r\n")
+    assert garbage.startswith(b"HTTP/1.1 400") and b"malformed HTTP" in garbage
