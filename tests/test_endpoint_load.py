@@ -88,8 +88,8 @@ def _half_request(port: int) -> tuple[int, bytes]:
     return int(data.split(b" ", 2)[1]) if data.startswith(b"HTTP/1.1 ") else 0, data
 
 
-def _query_processes() -> list[tuple[int, str]]:
-    """(pid, state) of this process's children that are multiprocessing spawn workers."""
+def _children(pid: int) -> list[tuple[int, str, bytes]]:
+    """(pid, state, command line) of the processes whose parent is `pid`."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -100,9 +100,20 @@ def _query_processes() -> list[tuple[int, str]]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        if int(fields[1]) == os.getpid() and b"spawn_main" in cmdline:
-            found.append((int(entry), fields[0]))
+        if int(fields[1]) == pid:
+            found.append((int(entry), fields[0], cmdline))
     return found
+
+
+def _query_processes() -> list[tuple[int, str]]:
+    """(pid, state) of the query workers of this process: spawned ones are its children,
+    forked ones children of its multiprocessing forkserver (which itself stays)."""
+    mine = _children(os.getpid())
+    workers = [(pid, state) for pid, state, cmd in mine if b"spawn_main" in cmd]
+    for pid, _, cmd in mine:
+        if b"forkserver" in cmd:
+            workers += [(child, state) for child, state, _ in _children(pid)]
+    return workers
 
 
 def test_fifty_clients_with_hostile_queries_for_a_minute(store: Path, store_dump, monkeypatch):
@@ -162,6 +173,7 @@ def test_fifty_clients_with_hostile_queries_for_a_minute(store: Path, store_dump
         time.sleep(1.0)  # replacements of the last killed workers come up
         alive = pool.processes()
         replaced = pool.replaced
+        running = _query_processes()
     finally:
         server.shutdown()
         server.server_close()
@@ -188,6 +200,8 @@ def test_fifty_clients_with_hostile_queries_for_a_minute(store: Path, store_dump
     assert stopped > 0 and tally[("half a request", 408)] > 0
     assert sum(n for (kind, _), n in tally.items() if kind == "named") > total // 2
     assert len(alive) == WORKERS, alive  # every killed worker was replaced, none left stuck
+    assert sorted(pid for pid, _ in running) == sorted(alive), running  # and no others
+    assert all(state != "Z" for _, state in running), running
     assert replaced >= stopped
     time.sleep(0.5)
     left = _query_processes()
