@@ -6,18 +6,26 @@ store; its query workers are separate processes holding the store open read-only
 
 from __future__ import annotations
 
+import http.client
+import re
+import socket
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.error import HTTPError
+from urllib.parse import parse_qs, urlencode
 
 import pytest
 import requests
-from beleidsgraaf.graph.endpoint import Limits, make_endpoint, negotiate
+from beleidsgraaf.graph.endpoint import Cors, Limits, _form, make_endpoint, negotiate
 from beleidsgraaf.graph.queries import list_queries
-from beleidsgraaf.graph.sparql import bind_values, format_result, run_query
+from beleidsgraaf.graph.sparql import QueryError, bind_values, format_result, run_query
 from beleidsgraaf.graph.store import opened
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from SPARQLWrapper import CSV, JSON, TURTLE, SPARQLWrapper
@@ -65,9 +73,9 @@ def url(store: Path, expected) -> Iterator[str]:
         pool.close()
 
 
-def _post(url: str, query: str, accept: str = "application/sparql-results+json", **kw):
+def _post(url: str, query: str, accept: str = "application/sparql-results+json", **headers):
     return requests.post(
-        f"{url}/query", data={"query": query}, headers={"Accept": accept}, timeout=60, **kw
+        f"{url}/query", data={"query": query}, headers={"Accept": accept, **headers}, timeout=60
     )
 
 
@@ -246,3 +254,247 @@ def test_negotiate_honours_quality_values():
 def test_serve_command_refuses_a_missing_store(run_cli, tmp_path: Path):
     got = run_cli("serve", "--store", tmp_path / "none", "--port", "0")
     assert got.code != 0 and "no store" in got.err
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.text(), st.text()), max_size=4),
+    st.lists(
+        st.sampled_from(
+            [
+                "%41",
+                "%e9",
+                "%C3%A9",
+                "%",
+                "%4",
+                "%zz",
+                "+",
+                "&",
+                "=",
+                "\\",
+                "\\x41",
+                "\\a",
+                "a",
+                "é",
+            ]
+        ),
+        max_size=12,
+    ).map("".join),
+)
+def test_form_parsing_agrees_with_urllib(pairs, raw):
+    """The endpoint's fast form decoder gives what urllib.parse.parse_qs gives, on encoded
+    forms and on raw text with stray %, + and backslashes; invalid UTF-8 is refused."""
+    encoded = urlencode(pairs)
+    assert _form(encoded) == parse_qs(encoded, keep_blank_values=True)
+    try:
+        expected = parse_qs(raw, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        with pytest.raises(QueryError, match="not valid UTF-8"):
+            _form(raw)
+    else:
+        assert _form(raw) == expected
+
+
+# --- CORS ------------------------------------------------------------------------------------
+
+PAGE_ORIGIN = "https://portal.example.org"
+
+
+@contextmanager
+def _serving(store: Path, cors: Cors | None = None, limits: Limits | None = None, pool_out=None):
+    server, pool = make_endpoint(store, "127.0.0.1", 0, limits or Limits(workers=1), cors)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    if pool_out is not None:
+        pool_out.append(pool)
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        pool.close()
+
+
+def _preflight(url: str, origin: str, method: str = "POST", headers: str = "content-type"):
+    return requests.options(
+        f"{url}/query",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": headers,
+        },
+        timeout=30,
+    )
+
+
+def test_cors_by_default_any_origin_may_read_answers_and_errors(url: str):
+    ask = f"ASK {{ ?s a <{BG.Document}> }}"
+    got = requests.get(
+        f"{url}/query", params={"query": ask}, headers={"Origin": PAGE_ORIGIN}, timeout=30
+    )
+    assert got.status_code == 200 and got.headers["Access-Control-Allow-Origin"] == "*"
+    posted = _post(url, ask, Origin=PAGE_ORIGIN)
+    assert posted.headers["Access-Control-Allow-Origin"] == "*"
+    bad = _post(url, "SELECT ?s WHERE { ?s ?p }", Origin=PAGE_ORIGIN)
+    assert bad.status_code == 400 and bad.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in got.headers  # public data, no cookies
+
+
+def test_cors_preflight(url: str):
+    answer = _preflight(url, PAGE_ORIGIN, headers="content-type, accept")
+    assert answer.status_code == 204 and answer.content == b""
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert set(answer.headers["Access-Control-Allow-Methods"].split(", ")) == {
+        "GET",
+        "POST",
+        "OPTIONS",
+    }
+    assert answer.headers["Access-Control-Allow-Headers"] == "content-type, accept"
+    assert int(answer.headers["Access-Control-Max-Age"]) > 0
+    assert _preflight(url, PAGE_ORIGIN, method="DELETE").status_code == 405
+    assert _preflight(url, PAGE_ORIGIN, headers='x-a; y="1"').status_code == 400
+    plain = requests.options(f"{url}/query", timeout=30)  # not a preflight
+    assert plain.status_code == 204 and "OPTIONS" in plain.headers["Allow"]
+    private = requests.options(
+        f"{url}/query",
+        headers={
+            "Origin": PAGE_ORIGIN,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Private-Network": "true",
+        },
+        timeout=30,
+    )
+    assert private.headers["Access-Control-Allow-Private-Network"] == "true"
+
+
+def test_cors_restricted_to_given_origins(store: Path):
+    with _serving(store, Cors.parse([f"{PAGE_ORIGIN}, http://localhost:8080"])) as url:
+        ask = {"query": "ASK {}"}
+        mine = requests.get(f"{url}/query", params=ask, headers={"Origin": PAGE_ORIGIN}, timeout=30)
+        assert mine.headers["Access-Control-Allow-Origin"] == PAGE_ORIGIN
+        assert "Origin" in mine.headers["Vary"]
+        other = requests.get(
+            f"{url}/query", params=ask, headers={"Origin": "https://evil.test"}, timeout=30
+        )
+        assert other.status_code == 200 and "Access-Control-Allow-Origin" not in other.headers
+        assert _preflight(url, "http://localhost:8080").status_code == 204
+        refused = _preflight(url, "https://evil.test")
+        assert refused.status_code == 403 and "evil.test" in refused.text
+        assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+def test_cors_off(store: Path):
+    with _serving(store, Cors.parse("none")) as url:
+        got = requests.get(
+            f"{url}/query", params={"query": "ASK {}"}, headers={"Origin": PAGE_ORIGIN}, timeout=30
+        )
+        assert got.status_code == 200 and "Access-Control-Allow-Origin" not in got.headers
+        preflight = _preflight(url, PAGE_ORIGIN)
+        assert "Access-Control-Allow-Origin" not in preflight.headers
+
+
+def test_cors_origin_option_values():
+    assert Cors.parse(None).origins == ("*",)
+    assert Cors.parse(["*"]).allows("http://anything:1")
+    assert Cors.parse(["NONE"]).enabled is False
+    two = Cors.parse(["https://a.example/", "http://b.example:8080"])
+    assert two.origins == ("https://a.example", "http://b.example:8080")
+    assert two.allows("https://A.example") and not two.allows("https://c.example")
+    for wrong in (["https://a.example/path"], ["a.example"], ["*", "https://a.example"]):
+        with pytest.raises(ValueError):
+            Cors.parse(wrong)
+
+
+def test_serve_command_refuses_a_bad_cors_origin(run_cli, store: Path):
+    got = run_cli("serve", "--store", store, "--port", "0", "--cors-origin", "example.org")
+    assert got.code != 0 and "not an origin" in got.err
+
+
+def test_a_query_queued_behind_a_stopped_one_is_answered_by_the_next_worker(store: Path):
+    """One worker: a quick query sent while a hopeless one has just started is queued on the
+    same worker; when that worker is killed at the time limit, the quick one is not lost but
+    answered by its replacement, and the pool is whole again."""
+    pools: list = []
+    with _serving(store, limits=Limits(timeout=2.0, workers=1), pool_out=pools) as url:
+        with ThreadPoolExecutor(max_workers=2) as ex:
+            slow = ex.submit(_post, url, ENDLESS)
+            time.sleep(0.005)
+            quick = ex.submit(_post, url, f"ASK {{ ?s a <{BG.Document}> }}")
+            assert slow.result().status_code == 503
+            answer = quick.result()
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        pool = pools[0]
+        assert pool.replaced >= 1 and len(pool.processes()) == 1
+
+
+# --- the HTTP side: keep-alive, pipelining, limits ------------------------------------------
+
+
+def _raw(url: str, data: bytes, read_until_close: bool = True, timeout: float = 30) -> bytes:
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        if not read_until_close:
+            return sock.recv(65536)
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+        return out
+
+
+def _ask_request(extra: str = "", close: bool = False) -> bytes:
+    body = urlencode({"query": "ASK {}"})
+    return (
+        f"POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {len(body)}\r\n{'Connection: close' + chr(13) + chr(10) if close else ''}"
+        f"{extra}\r\n{body}"
+    ).encode()
+
+
+def test_keep_alive_and_pipelined_requests_in_order(url: str):
+    conn = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=30)
+    sockets = set()
+    for _ in range(3):
+        conn.request("GET", "/query?query=ASK%20%7B%7D")
+        response = conn.getresponse()
+        assert response.status == 200 and response.read() == b'{"head":{},"boolean":true}'
+        sockets.add(id(conn.sock))
+    assert len(sockets) == 1  # one connection for all three
+    conn.close()
+    # three requests in one write: a bad one between two good ones, answered in order
+    bad = b"GET /query?query=ASK%20%7B HTTP/1.1\r\nHost: x\r\n\r\n"
+    out = _raw(url, _ask_request() + bad + _ask_request(close=True))
+    statuses = [int(code) for code in re.findall(rb"HTTP/1\.1 (\d{3}) ", out)]
+    assert statuses == [200, 400, 200], out[:500]
+
+
+def test_expect_100_continue_and_http_10(url: str):
+    port = int(url.rsplit(":", 1)[1])
+    body = urlencode({"query": "ASK {}"}).encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        head = (
+            "POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+            f"\r\nContent-Length: {len(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+        )
+        sock.sendall(head.encode())
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n\r\n")
+        sock.sendall(body)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(b'"boolean":true}')
+    old = _raw(url, b"GET /query?query=ASK%20%7B%7D HTTP/1.0\r\n\r\n")  # closes after one
+    assert old.startswith(b"HTTP/1.1 200 OK") and b"Connection: close" in old
+
+
+def test_limits_on_what_a_client_sends(url: str):
+    huge_header = _raw(
+        url, b"GET /query HTTP/1.1\r\nHost: x\r\nX-A: " + b"a" * 70_000 + b"\r\n\r\n"
+    )
+    assert huge_header.startswith(b"HTTP/1.1 431")
+    too_long = _raw(
+        url, b"POST /query HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\n\r\nquery=", False
+    )
+    assert too_long.startswith(b"HTTP/1.1 413") and b"at most" in too_long
+    garbage = _raw(url, b"\x16\x03\x01 not http at all\r\n\r\n")
+    assert garbage.startswith(b"HTTP/1.1 400") and b"malformed HTTP" in garbage
