@@ -42,8 +42,8 @@ _SPACE_TABLE = {ord(ch): " " for ch in _SPACES}
 NONE_CELLS = {"", "-", "–", "—", "−", "--", "n.v.t.", "nvt", "n.v.t", "nihil", "p.m.", "pm"}
 
 _MINUS = "-–−"  # hyphen-minus, en dash, minus sign
-_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")  # 12.075, 1.234.567, 1.234,5
-_PLAIN = re.compile(r"\d+(?:,\d+)?")  # 979, 21041, 0,5
+_GROUPED = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")  # 12.075, 1.234.567, 1.234,5
+_PLAIN = re.compile(r"(?:0|[1-9]\d*)(?:,\d+)?")  # 979, 21041, 0,5 (no leading zeros)
 _PERCENT = re.compile(r"^[-+–−]?\s*\d[\d.,]*\s*%")
 
 
@@ -111,7 +111,7 @@ def is_amount(text: str, parentheses_negative: bool = True) -> bool:
 
 # inside a glued run every amount of four digits or more carries its thousands dots (that is
 # what tells where one ends); a decimal part is kept short
-_GLUED_AMOUNT = re.compile(r"[-–−]?\d{1,3}(?:\.\d{3})*(?:,\d{1,2})?")
+_GLUED_AMOUNT = re.compile(r"[-–−]?(?:0|[1-9]\d{0,2}(?:\.\d{3})*)(?:,\d{1,2})?")
 
 
 def split_glued(run: str, count: int) -> list[tuple[int, int]] | None:

@@ -159,8 +159,9 @@ def _data_row(line: RawLine) -> Row | None:
 
 
 def _is_header_row(cells: list[Cell]) -> bool:
-    """A pipe row of years ('2023 | 2024 | 2025 | |'), with or without an empty label cell."""
-    texts = [c.text for c in cells if c.text]
+    """A pipe row of years ('2023 | 2024 | 2025 | |', 'Bedragen x € 1.000 | 2030 | 2031'): its
+    cells after the first are years (an amount of two thousand is written '2.023')."""
+    texts = [c.text for c in cells[1:] if c.text]
     return bool(texts) and all(_is_year(t) for t in texts)
 
 
