@@ -81,6 +81,9 @@ class Reading:
     """The finance tables of one document."""
 
     tables: list[Table]
+    # scale lines ('bedragen x € 1.000') that head no rows of figures: a table cut off where a
+    # page excerpt ends, or laid out in a way this reader does not know
+    headless: list[Cell] = field(default_factory=list)
 
     @property
     def figures(self) -> list[Figure]:
@@ -94,6 +97,11 @@ class Reading:
             if t.skipped:
                 out.append(f"figures: {where} left out: {t.skipped}")
             out += [f"figures: {where}: {w}" for w in t.warnings]
+        out += [
+            f"figures: the scale line {c.text!r} (offset {c.start}) heads no rows of figures: "
+            "nothing read there"
+            for c in self.headless
+        ]
         return out
 
 
@@ -569,4 +577,17 @@ def read_figures(text: str, tree: DocumentTree) -> Reading:
         _read_table(raw, number, text, sections, labels)
         for number, (raw, labels) in enumerate(finance, 1)
     ]
-    return Reading(tables)
+    return Reading(tables, _headless(text, raws))
+
+
+def _headless(text: str, raws: list[RawTable]) -> list[Cell]:
+    """Short lines that state a scale outside every table found (its header and captions)."""
+    used = [(r.header_start, r.end) for r in raws]
+    used += [(c.start, c.end) for r in raws for c in r.captions]
+    out = []
+    for line in split_lines(text):
+        if not line.text or len(line.text.split()) > 16 or scale_of(line.text) is None:
+            continue
+        if not any(b <= line.start < e or b < line.end <= e for b, e in used):
+            out.append(Cell(line.text, line.start, line.end))
+    return out
