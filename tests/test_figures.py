@@ -453,3 +453,38 @@ def test_shapes_catch_a_kind_outside_the_code_list_and_a_table_without_scale(cub
     table = cube.value(obs, QB.dataSet)
     scale = cube.value(table, BG.scale)
     assert "scale" in _messages(_broken(cube, drop=[(table, BG.scale, scale)]), shapes)
+
+
+# -- tables inside the project's own documents --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "data/amersfoort-programmabegroting-2021-programma-2.txt",
+        "tests/data/lindeloo-programmabegroting-2022.txt",
+        "tests/data/heldout4/arnhem-programmabegroting-2024.txt",
+    ],
+)
+def test_a_table_under_each_section_keeps_the_structure_and_belongs_to_its_section(name):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / name).read_text(encoding="utf-8")
+    tree = parse_structure(text)
+    table = (
+        "\nWat mag het kosten?\nBedragen x € 1.000 | Rekening 2020 | Begroting 2021\n"
+        "Lasten | 12.345 | 13.210\nBaten | 1.234 | 1.300\n\n"
+    )
+    out, pos, under = [], 0, []
+    for section in sorted(tree.sections, key=lambda s: s.start):
+        eol = text.find("\n", section.end)
+        out += [text[pos : eol + 1], table]
+        pos = eol + 1
+        under.append(section.key)
+    with_tables = "".join(out) + text[pos:]
+    found, after = reading(with_tables)
+    shape = [(len(t.sections), len(t.goals), len(t.activities)) for t in (tree, after)]
+    assert shape[0] == shape[1]  # no table line became a goal or an activity
+    assert [t.section.key for t in found.tables] == under
+    assert all(len(t.figures) == 4 for t in found.tables)
+    check_cells(with_tables)
