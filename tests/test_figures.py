@@ -19,9 +19,10 @@ from beleidsgraaf.extract.taakvelden import TAAKVELD
 from beleidsgraaf.graph.validate import validate_graph
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, QB, RDF, XSD
+from test_site import site  # noqa: F401 - the test site (a fixture of tests/test_site.py)
 
 from beleidsgraaf.namespaces import BG, FIG, NIF
-from beleidsgraaf.pipeline import document_meta, extract
+from beleidsgraaf.pipeline import build, document_meta, extract
 
 PAGE_START = (
     "Begroting 2031\n\n"
@@ -488,3 +489,77 @@ def test_a_table_under_each_section_keeps_the_structure_and_belongs_to_its_secti
     assert [t.section.key for t in found.tables] == under
     assert all(len(t.figures) == 4 for t in found.tables)
     check_cells(with_tables)
+
+
+# -- the test site and a PDF ----------------------------------------------------------------------
+
+
+def _figures_in_store(store) -> list[tuple]:
+    from beleidsgraaf.graph.store import opened
+
+    query = """
+        PREFIX bg: <https://w3id.org/beleidsgraaf/def#>
+        PREFIX qb: <http://purl.org/linked-data/cube#>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?title ?year ?kind ?measure ?value WHERE {
+          ?o a qb:Observation ; bg:refSection ?s ; bg:refYear ?year ; bg:figureKind ?kind ;
+             qb:measureType ?measure ; ?measure ?value .
+          ?s rdfs:label ?title .
+        } ORDER BY ?year"""
+    with opened(store, read_only=True) as ds:
+        return [
+            (str(r.title), str(r.year), r.kind, r.measure, r.value.toPython())
+            for r in ds.query(query)
+        ]
+
+
+def test_the_test_site_table_is_in_the_graph(site, tmp_path, run_cli):  # noqa: F811
+    """The table of the test site (tests/test_site.py), crawled and built."""
+    store = tmp_path / "store"
+    args = ["build", site.url, "--store", store, "--delay", "0", "--cache", tmp_path / "c"]
+    assert run_cli(*args, "--no-entities").code == 0
+    assert _figures_in_store(store) == [
+        ("Zorg en welzijn", "2023", FIG.kindNotStated, BG.lasten, Decimal(31450000)),
+        ("Zorg en welzijn", "2024", FIG.kindNotStated, BG.lasten, Decimal(33020000)),
+    ]  # 'Bedragen x € 1.000 | 2023 | 2024': years without a kind
+    assert run_cli("validate", "--store", store).code == 0
+
+
+def test_a_pdf_table_is_in_the_graph(tmp_path):
+    pytest.importorskip("reportlab")
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "lindeloo-begroting-2031.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    y = A4[1] - 80
+    for text, font, size in [
+        ("3 Werk en inkomen", "Helvetica-Bold", 16),
+        ("Wat willen we bereiken?", "Helvetica-Bold", 12),
+        ("Meer inwoners van Lindeloo hebben betaald werk.", "Helvetica", 10),
+        ("Wat mag het kosten?", "Helvetica-Bold", 12),
+    ]:
+        c.setFont(font, size)
+        c.drawString(56, y, text)
+        y -= 24
+    rows = [
+        ("Bedragen x € 1.000", "Realisatie 2029", "Begroting 2031"),
+        ("Lasten", "18.240", "19.115"),
+        ("Baten", "3.905", "4.020"),
+    ]
+    c.setFont("Helvetica", 10)
+    for label, a, b in rows:  # a table without rules: cells stand apart
+        c.drawString(56, y, label)
+        c.drawRightString(330, y, a)
+        c.drawRightString(450, y, b)
+        y -= 16
+    c.save()
+    results = build([path], store=tmp_path / "store", entities=False)
+    assert [r.status for r in results] == ["ok"], [r.message for r in results]
+    expected = [
+        ("Werk en inkomen", "2029", FIG.realisatie, BG.lasten, Decimal(18240000)),
+        ("Werk en inkomen", "2029", FIG.realisatie, BG.baten, Decimal(3905000)),
+        ("Werk en inkomen", "2031", FIG.begroting, BG.lasten, Decimal(19115000)),
+        ("Werk en inkomen", "2031", FIG.begroting, BG.baten, Decimal(4020000)),
+    ]
+    assert sorted(_figures_in_store(tmp_path / "store"), key=str) == sorted(expected, key=str)
