@@ -11,7 +11,7 @@ import os
 from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 
-__all__ = ["BG", "NIF", "ELI", "ITSRDF", "TOOI", "BWB", "WD", "DEFAULT_BASE", "data_base"]
+__all__ = ["BG", "FIG", "NIF", "ELI", "ITSRDF", "TOOI", "BWB", "WD", "DEFAULT_BASE", "data_base"]
 
 
 class BG(DefinedNamespace):
@@ -56,6 +56,44 @@ class BG(DefinedNamespace):
     position: type
     role: type
     extractedBy: type
+
+    # budget figures as an RDF Data Cube (extract/figures/; structure in ontology/figures.ttl)
+    refSection: type
+    refTaskField: type
+    refYear: type
+    figureKind: type
+    lasten: type
+    baten: type
+    saldo: type
+    scale: type
+    signNote: type
+
+
+class FIG(DefinedNamespace):
+    """The Data Cube structure of budget figures and its code lists (ontology/figures.ttl)."""
+
+    _NS = Namespace("https://w3id.org/beleidsgraaf/figures#")
+    _fail = True
+
+    structure: type  # the qb:DataStructureDefinition every table of figures has
+    kinds: type  # the skos:ConceptScheme of kinds of figure
+    begroting: type
+    begrotingNaWijziging: type
+    realisatie: type
+    raming: type
+    kindNotStated: type
+    noTaskField: type  # the task-field dimension of a figure whose row and section name none
+    # component specifications of the structure
+    componentSection: type
+    componentTaskField: type
+    componentYear: type
+    componentKind: type
+    componentMeasureType: type
+    componentLasten: type
+    componentBaten: type
+    componentSaldo: type
+    componentScale: type
+    componentSignNote: type
 
 
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")

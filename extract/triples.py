@@ -15,6 +15,7 @@ from beleidsgraaf.namespaces import BG, ELI, ITSRDF, NIF
 
 from .annotations import Annotations, Entity, Mention
 from .derived import co_involvement_triples
+from .figures import figure_triples
 from .iris import document_iri, entity_iri, item_iri, mention_iri
 from .linking import entity_links, municipality_triples
 from .pages import page_triples
@@ -184,4 +185,6 @@ def document_graph(
             g.add(triple)
     for triple in municipality_triples(doc, meta.municipality) + entity_links(g):
         g.add(triple)  # national identifiers: TOOI, BWB, Wikidata (extract/linking.py)
+    for triple in figure_triples(text, tree, doc):  # finance tables as qb (extract/figures)
+        g.add(triple)
     return g

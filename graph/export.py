@@ -2,8 +2,9 @@
 
 RDF goes through rdflib's own serialisers. JSON-LD is compacted with ontology/context.jsonld (the
 context published with the project, short readable keys such as `label`, `partOf`, `involves`),
-written inline so the file is self-contained. CSV is for spreadsheet users: three tables
-(activities, entities, relations with the words and sentence that justify each relation).
+written inline so the file is self-contained. CSV is for spreadsheet users: four tables
+(activities, entities, relations with the words and sentence that justify each relation, and the
+budget figures with the cell each was read from).
 
 Literals come out of the store as RDF 1.1 has them ("x" and "x"^^xsd:string are one term); the
 exports write them the short way, so what parses back equals the store's graph.
@@ -208,7 +209,41 @@ ORDER BY ?document ?activity ?relation ?entity ?begin
 """
 )
 
-CSV_TABLES = {"activities": _ACTIVITIES, "entities": _ENTITIES, "relations": _RELATIONS}
+_FIGURES = (
+    _PREFIX_LINES
+    + """
+PREFIX qb: <http://purl.org/linked-data/cube#>
+PREFIX figures: <https://w3id.org/beleidsgraaf/figures#>
+SELECT ?document ?municipality ?table ?section ?section_title ?task_field ?task_field_name
+       ?year ?kind ?measure ?euros ?scale ?cell ?begin ?end ?observation
+WHERE {
+  GRAPH ?document {
+    ?observation a qb:Observation ; qb:dataSet ?table ; bg:refSection ?s ;
+                 bg:refTaskField ?field ; bg:refYear ?refYear ; bg:figureKind ?kindNode ;
+                 qb:measureType ?measureNode ; ?measureNode ?euros ;
+                 prov:wasDerivedFrom ?span .
+    ?table bg:scale ?scale .
+    ?kindNode skos:notation ?kind .
+    ?span nif:anchorOf ?cell ; nif:beginIndex ?begin ; nif:endIndex ?end .
+    OPTIONAL { ?document bg:municipality ?municipality }
+    OPTIONAL { ?s skos:notation ?section }
+    OPTIONAL { ?s rdfs:label ?section_title }
+    OPTIONAL { FILTER(?field != figures:noTaskField)
+               ?field skos:notation ?task_field . OPTIONAL { ?field skos:prefLabel ?task_field_name } }
+  }
+  BIND (STR(?refYear) AS ?year)
+  BIND (STRAFTER(STR(?measureNode), STR(bg:)) AS ?measure)
+}
+ORDER BY ?document ?table ?begin
+"""
+)
+
+CSV_TABLES = {
+    "activities": _ACTIVITIES,
+    "entities": _ENTITIES,
+    "relations": _RELATIONS,
+    "figures": _FIGURES,  # one row per budget figure (extract/figures/), with its cell
+}
 # Columns whose values are joined with " | " when a row has several; `mention` is counted.
 _JOINED = {"activities": ("goal",), "entities": ("alt_labels", "same_as")}
 _RENAMED = {"goal": "goals", "mention": "mentions"}
@@ -245,7 +280,7 @@ def _grouped(name: str, header: list[str], rows: list[list[str]]) -> list[list[s
 
 
 def csv_tables(ds: Dataset) -> dict[str, tuple[list[str], list[list[str]]]]:
-    """Table name -> (header, rows) for the three CSV tables."""
+    """Table name -> (header, rows) for the CSV tables."""
     out = {}
     for name, query in CSV_TABLES.items():
         result = ds.query(query)
@@ -256,8 +291,8 @@ def csv_tables(ds: Dataset) -> dict[str, tuple[list[str], list[list[str]]]]:
 
 
 def write_csv(ds: Dataset, folder: str | Path, document: URIRef | None = None) -> list[Path]:
-    """Write activities.csv, entities.csv and relations.csv of the store (or one document) into
-    `folder` (UTF-8, with header)."""
+    """Write activities.csv, entities.csv, relations.csv and figures.csv of the store (or one
+    document) into `folder` (UTF-8, with header)."""
     if document is not None:
         ds = memory_dataset(ds, document)
     folder = Path(folder)

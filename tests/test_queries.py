@@ -232,7 +232,24 @@ def _doc_graph(municipality: str, year: int, sections: dict) -> Graph:
                     _entity(g, doc, act, sentence, start, sentence_text, kind, name, municipality)
     for triple in co_involvement_triples(doc, list(g)):  # as a build states them
         g.add(triple)
+    for triple in _figures(doc, year, next(iter(sections))):
+        g.add(triple)
     return g
+
+
+def _figures(doc: URIRef, year: int, section: str) -> list:
+    """A table of figures for the first section, as extract/figures/ states it (invented)."""
+    from beleidsgraaf.extract.figures import figure_triples
+    from beleidsgraaf.extract.tree import DocumentTree, Section
+
+    heading = f"Sectie {section}"
+    text = (
+        f"{heading}\nBedragen x € 1.000 | Begroting {year} lasten | Begroting {year} baten\n"
+        f"6.1 Samenkracht en burgerparticipatie | 1.{year % 100:03d} | 300\n"
+        f"6.2 Toegang en eerstelijnsvoorzieningen | 2.400 | 120\n"
+    )
+    tree = DocumentTree(sections=[Section(section, heading, 0, len(heading), key=f"s/{section}")])
+    return figure_triples(text, tree, doc)
 
 
 def _entity(g, doc, act, sentence, start, sentence_text, kind, name, municipality) -> None:

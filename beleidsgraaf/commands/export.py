@@ -18,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "export",
         help="write the graph as RDF, JSON-LD or CSV, and/or a DCAT-AP description",
         description="Serialise every document graph in the store. JSON-LD is compacted with the "
-        "published context (ontology/context.jsonld); csv writes activities.csv, entities.csv "
-        "and relations.csv into the folder given with -o. --dcat writes a DCAT-AP description "
+        "published context (ontology/context.jsonld); csv writes activities.csv, entities.csv, "
+        "relations.csv and figures.csv (budget figures) into the folder given with -o. --dcat writes a DCAT-AP description "
         "(Turtle) of the dataset and its distributions.",
     )
     add_store_option(p)
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.format and not args.dcat:
         raise CommandError("nothing to do: give --format FORMAT and/or --dcat FILE")
     if args.format == "csv" and (not args.output or args.output == "-"):
-        raise CommandError("--format csv writes three tables: give a folder with -o DIR")
+        raise CommandError("--format csv writes four tables: give a folder with -o DIR")
     if args.per_document and (not args.format or not args.output or args.output == "-"):
         raise CommandError("--per-document needs --format FORMAT and a folder with -o DIR")
     formats = [f.strip() for f in args.distributions.split(",") if f.strip()]

@@ -9,6 +9,8 @@ __all__ = ["RawLine", "split_lines", "is_space", "is_table_row", "TERMINAL"]
 
 TERMINAL = (".", "!", "?")
 _NUMBER_TOKEN = re.compile(r"^[\d.,%€+\-–]+\**$")  # '653*': a figure with a footnote
+_YEAR = re.compile(r"(19|20)\d\d")
+_AMOUNT = re.compile(r"\d[.,]\d")
 
 
 @dataclass
@@ -40,7 +42,19 @@ def split_lines(text: str) -> list[RawLine]:
 
 
 def is_table_row(flat: str) -> bool:
-    """A line of a table of figures: three or more numbers making up a good part of it."""
+    """A line of a table of figures: three or more numbers making up a good part of it, or a
+    label and figures in cells set off by pipes ('Lasten | 31.450 | 33.020')."""
+    if "|" in flat:
+        label, *cells = [c.strip() for c in flat.strip().strip("|").split("|")]
+        cells = [c.replace(" ", "") for c in cells]
+        figures = [c for c in cells if any(ch.isdigit() for ch in c) and not _YEAR.fullmatch(c)]
+        amounts = any(_AMOUNT.search(c) for c in figures)  # '31.450', '1,5'
+        if (
+            figures
+            and all(not c or _NUMBER_TOKEN.match(c) for c in cells)
+            and (amounts or not re.match(r"\d", label))  # '1.1 Buurthuis | 2023': an item
+        ):
+            return True
     words = [w for w in flat.split() if w not in {"|", "¦"}]  # cells may be set off by pipes
     numbers = sum(1 for w in words if _NUMBER_TOKEN.match(w) and any(c.isdigit() for c in w))
     return numbers >= 3 and numbers >= 0.3 * len(words) and not flat.endswith((".", ":"))
