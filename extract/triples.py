@@ -6,7 +6,9 @@ document's text (kept whole in a nif:Context), so any triple can be traced to it
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -20,7 +22,9 @@ from .linking import entity_links, municipality_triples
 from .reader import SourceText
 from .tree import DocumentTree
 
-__all__ = ["DocumentMeta", "document_graph", "bind_prefixes"]
+__all__ = ["DocumentMeta", "DocumentTriples", "document_graph", "document_triples", "bind_prefixes"]
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 
 @dataclass(frozen=True)
@@ -47,17 +51,73 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-def _span(g: Graph, doc: URIRef, context: URIRef, text: str, start: int, end: int) -> URIRef:
+class DocumentTriples:
+    """A document's triples, each once, in the order they were made: what a build writes to
+    the store. Cheaper than an rdflib Graph (about a fifth of the cost of building one),
+    with the few look-ups the build itself needs (`triples`, `subjects`, `objects` by
+    predicate). `graph()` gives the same triples as an rdflib Graph."""
+
+    def __init__(self, identifier: URIRef) -> None:
+        self.identifier = identifier
+        self._triples: dict[Triple, None] = {}  # insertion-ordered set
+        self._by_predicate: dict[URIRef, list[Triple]] = {}
+
+    def add(self, triple: Triple) -> DocumentTriples:
+        if triple not in self._triples:
+            self._triples[triple] = None
+            self._by_predicate.setdefault(triple[1], []).append(triple)
+        return self
+
+    def __iadd__(self, triples: Iterable[Triple]) -> DocumentTriples:
+        for triple in triples:
+            self.add(triple)
+        return self
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def __contains__(self, triple: Triple) -> bool:
+        return triple in self._triples
+
+    def triples(self, pattern: tuple) -> Iterator[Triple]:
+        s, p, o = pattern
+        for triple in self._by_predicate.get(p, ()) if p is not None else list(self._triples):
+            if (s is None or triple[0] == s) and (o is None or triple[2] == o):
+                yield triple
+
+    def subjects(self, predicate=None, object=None) -> Iterator:  # noqa: A002 - rdflib's names
+        return (t[0] for t in self.triples((None, predicate, object)))
+
+    def objects(self, subject=None, predicate=None) -> Iterator:
+        return (t[2] for t in self.triples((subject, predicate, None)))
+
+    def graph(self) -> Graph:
+        g = bind_prefixes(Graph(identifier=self.identifier))
+        g.addN((s, p, o, g) for s, p, o in self._triples)
+        return g
+
+
+@lru_cache(maxsize=1 << 16)
+def _offset(n: int) -> Literal:
+    return Literal(n, datatype=XSD.nonNegativeInteger)
+
+
+def _span(
+    g: DocumentTriples, doc: URIRef, context: URIRef, text: str, start: int, end: int
+) -> URIRef:
     node = mention_iri(doc, start, end)
     g.add((node, RDF.type, NIF.OffsetBasedString))
-    g.add((node, NIF.beginIndex, Literal(start, datatype=XSD.nonNegativeInteger)))
-    g.add((node, NIF.endIndex, Literal(end, datatype=XSD.nonNegativeInteger)))
+    g.add((node, NIF.beginIndex, _offset(start)))
+    g.add((node, NIF.endIndex, _offset(end)))
     g.add((node, NIF.anchorOf, Literal(text[start:end])))
     g.add((node, NIF.referenceContext, context))
     return node
 
 
-def _entity(g: Graph, entity: Entity, municipality: str | None) -> URIRef:
+def _entity(g: DocumentTriples, entity: Entity, municipality: str | None) -> URIRef:
     node = entity_iri(entity.kind, entity.name, None if entity.national else municipality)
     g.add((node, RDF.type, getattr(BG, entity.kind)))
     g.add((node, SKOS.prefLabel, Literal(entity.name, lang="nl")))
@@ -71,7 +131,7 @@ def _entity(g: Graph, entity: Entity, municipality: str | None) -> URIRef:
 
 
 def _mention(
-    g: Graph, doc: URIRef, context: URIRef, text: str, m: Mention, entity: URIRef
+    g: DocumentTriples, doc: URIRef, context: URIRef, text: str, m: Mention, entity: URIRef
 ) -> URIRef:
     node = _span(g, doc, context, text, m.start, m.end)
     g.add((node, RDF.type, BG.Mention))
@@ -92,9 +152,19 @@ def document_graph(
     annotations: Annotations | None = None,
 ) -> Graph:
     """The named graph of one document; its identifier is the document IRI."""
+    return document_triples(source, tree, meta, annotations).graph()
+
+
+def document_triples(
+    source: SourceText,
+    tree: DocumentTree,
+    meta: DocumentMeta,
+    annotations: Annotations | None = None,
+) -> DocumentTriples:
+    """The triples of `document_graph`, without building an rdflib Graph (what `build` uses)."""
     stem = source.name.rsplit(".", 1)[0]
     doc = document_iri(meta.municipality, stem)
-    g = bind_prefixes(Graph(identifier=doc))
+    g = DocumentTriples(doc)
     text = source.text
 
     title = meta.title or (tree.sections[0].title if tree.sections else stem)
