@@ -1,7 +1,8 @@
 """Entities and relations of one document: spaCy over each activity, merged per document.
 
-The pipeline runs per activity (nlp.pipe, batched), so memory stays bounded for long
-documents; what one activity introduces ("Stichting Wijkteams Amersfoort" ... "SWA") is merged
+The pipeline reads each block (activity or paragraph) as its own doc (nlp.pipe, batched; `build`
+streams the blocks of all its documents through one nlp.pipe, see `reading_texts` and
+`Findings`), so memory stays bounded for long documents; what one activity introduces ("Stichting Wijkteams Amersfoort" ... "SWA") is merged
 at document level, where all surface forms of one thing become one Entity with aliases:
 
 * gazetteer entries (same national id) are one entity;
@@ -21,6 +22,7 @@ from functools import lru_cache
 
 import srsly
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from . import gazetteer
 from .annotations import RELATION_FOR_KIND, Annotations, Entity, Mention, Relation
@@ -28,7 +30,16 @@ from .components import ENTITIES_KEY, PATTERNS_DIR, assemble, common_words
 from .language import load_nlp
 from .tree import DocumentTree, normalise_space
 
-__all__ = ["annotate", "pipeline", "fold", "squeeze"]
+__all__ = [
+    "annotate",
+    "annotations_from_docs",
+    "Findings",
+    "pipeline",
+    "fold",
+    "reading_texts",
+    "squeeze",
+    "ReadingText",
+]
 
 _BATCH = 64
 _UNUSED_PIPES = ("parser", "lemmatizer")
@@ -84,18 +95,58 @@ def annotate(
 ) -> Annotations:
     """Entities named in the document's activities, merged, with one relation per mention."""
     nlp = pipeline(spacy_model)
-    blocks = tree.reading_blocks(text)
-    raw: list[tuple[str, str, str, Mention]] = []  # (kind, kb_id, surface, mention)
-    pairs: list[tuple[str, str]] = []
-    sentences: dict[str | None, list[tuple[int, int]]] = {}
-    squeezed = [squeeze(text[s:e]) for s, e, _ in blocks]
-    docs = nlp.pipe((t for t, _ in squeezed), batch_size=_BATCH, n_process=n_process)
-    for (start, _end, key), (_, index), doc in zip(blocks, squeezed, docs, strict=True):
+    blocks = reading_texts(text, tree)
+    docs = nlp.pipe((b.text for b in blocks), batch_size=_BATCH, n_process=n_process)
+    return annotations_from_docs(text, blocks, docs)
 
-        def at(i: int, start: int = start, index: list[int] = index) -> int:
+
+class ReadingText:
+    """One block the pipeline reads: its place in the document and the squeezed text the
+    model gets, with each character's offset in the original text."""
+
+    __slots__ = ("start", "end", "key", "text", "index")
+
+    def __init__(self, start: int, end: int, key: str | None, text: str, index: list[int]):
+        self.start, self.end, self.key, self.text, self.index = start, end, key, text, index
+
+
+def reading_texts(text: str, tree: DocumentTree) -> list[ReadingText]:
+    """What the pipeline reads of a document, block by block (`tree.reading_blocks`), in the
+    form it reads it (`squeeze`). `annotations_from_docs` turns the docs back into entities;
+    `build` streams the blocks of many documents through one `nlp.pipe`."""
+    out = []
+    for start, end, key in tree.reading_blocks(text):
+        squeezed, index = squeeze(text[start:end])
+        out.append(ReadingText(start, end, key, squeezed, index))
+    return out
+
+
+def annotations_from_docs(text: str, blocks: list[ReadingText], docs: Iterable[Doc]) -> Annotations:
+    """The document's entities and relations from the pipeline's docs of its blocks (one doc
+    per block, in order)."""
+    found = Findings(text)
+    for block, doc in zip(blocks, docs, strict=True):
+        found.add(block, doc)
+    return found.annotations(blocks)
+
+
+class Findings:
+    """What the pipeline found in a document's blocks, taken from each doc as it comes (so
+    that no doc is kept), and merged into entities and relations at the end."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.raw: list[tuple[str, str, str, Mention]] = []  # (kind, kb_id, surface, mention)
+        self.pairs: list[tuple[str, str]] = []
+        self.sentences: dict[str | None, list[tuple[int, int]]] = {}
+
+    def add(self, block: ReadingText, doc: Doc) -> None:
+        text, start, index, key = self.text, block.start, block.index, block.key
+
+        def at(i: int) -> int:
             return start + index[i]
 
-        def until(i: int, start: int = start, index: list[int] = index) -> int:
+        def until(i: int) -> int:
             return start + index[i - 1] + 1 if i > 0 else start
 
         for span in doc.spans[ENTITIES_KEY]:
@@ -104,21 +155,25 @@ def annotate(
             mention = Mention(
                 b, e, text[b:e], at(sent.start_char), until(sent.end_char), key, span.id_ or "rule"
             )
-            raw.append((span.label_, span.kb_id_, normalise_space(span.text), mention))
+            self.raw.append((span.label_, span.kb_id_, normalise_space(span.text), mention))
         for long_span, short_span in (doc._.bg_abbreviations or []) + (
             doc._.bg_name_variants or []
         ):
-            pairs.append((normalise_space(long_span.text), normalise_space(short_span.text)))
-        sentences[key] = [(at(s.start_char), until(s.end_char)) for s in doc.sents]
-    entities = _merge(raw, pairs)
-    _find_more_mentions(text, blocks, sentences, entities)
-    relations = [
-        Relation(m.activity_key, RELATION_FOR_KIND[e.kind], e, m, _role(text, m))
-        for e in entities
-        for m in e.mentions
-        if m.activity_key is not None
-    ]
-    return Annotations(entities, relations)
+            self.pairs.append((normalise_space(long_span.text), normalise_space(short_span.text)))
+        self.sentences[key] = [(at(s.start_char), until(s.end_char)) for s in doc.sents]
+
+    def annotations(self, blocks: list[ReadingText]) -> Annotations:
+        text = self.text
+        entities = _merge(self.raw, self.pairs)
+        spans = [(b.start, b.end, b.key) for b in blocks]
+        _find_more_mentions(text, spans, self.sentences, entities)
+        relations = [
+            Relation(m.activity_key, RELATION_FOR_KIND[e.kind], e, m, _role(text, m))
+            for e in entities
+            for m in e.mentions
+            if m.activity_key is not None
+        ]
+        return Annotations(entities, relations)
 
 
 @lru_cache(maxsize=1)
