@@ -16,6 +16,7 @@ at document level, where all surface forms of one thing become one Entity with a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
@@ -222,7 +223,7 @@ def _find_more_mentions(
     model passed over: 'het werkbedrijf' after 'het Werkbedrijf ...', 'zorg en veiligheidshuis'
     after 'Zorg- en Veiligheidshuis'. Forms that are common words match only with their case."""
     words = common_words()
-    patterns: list[tuple[re.Pattern, Entity]] = []
+    patterns: list[tuple[re.Pattern, Entity, list[int] | None]] = []
     brands = _regional_brands(entities)
     for entity in entities:
         if entity.kind not in {"Organisation", "Law", "Instrument"}:
@@ -234,13 +235,19 @@ def _find_more_mentions(
             body = r"[\s\-]*".join(parts)
             common = all(p.lower() in words for p in re.split(r"[\s\-]+", form) if p)
             flags = 0 if common or form.isupper() else re.IGNORECASE
-            patterns.append((re.compile(rf"(?<![\w#]){body}(?![\w#])", flags), entity))
+            pattern = re.compile(rf"(?<![\w#]){body}(?![\w#])", flags)
+            starts = _starts(re.compile(parts[0], flags), text) if parts else None
+            patterns.append((pattern, entity, starts))
     if not patterns:
         return
     taken = {(m.start, m.end) for e in entities for m in e.mentions}
     covered = sorted(taken)
     for start, end, key in blocks:
-        for pattern, entity in patterns:
+        for pattern, entity, starts in patterns:
+            if starts is not None:  # no block without the form's first word is searched
+                i = bisect_left(starts, start)
+                if i == len(starts) or starts[i] >= end:
+                    continue
             for match in pattern.finditer(text, start, end):
                 b, e = match.span()
                 if any(b < ce and cb < e for cb, ce in covered):
@@ -252,6 +259,17 @@ def _find_more_mentions(
                 covered.append((b, e))
     for entity in entities:
         entity.mentions.sort(key=lambda m: (m.start, m.end))
+
+
+def _starts(first: re.Pattern, text: str) -> list[int]:
+    """Every offset where `first` (a form's first word) matches, overlapping ones included: a
+    match of the whole form starts at one of them, so a block without any has none."""
+    out = []
+    match = first.search(text)
+    while match is not None:
+        out.append(match.start())
+        match = first.search(text, match.start() + 1)
+    return out
 
 
 def _regional_brands(entities: list[Entity]) -> dict[int, list[str]]:
