@@ -252,13 +252,14 @@ def _prepare(path: Path, opt: _Options, previous_of: Callable[[str], URIRef | No
 
 def _stream(ds: Dataset, files: list[Path], opt: _Options) -> Iterator[BuildResult]:
     """The documents in one process: the blocks of all of them through one nlp.pipe."""
+    flush = _Flush()
 
     def previous_of(sha256: str) -> URIRef | None:
         return find_by_sha256(ds, sha256)
 
     if not opt.entities:
         for path in files:
-            yield _finish(ds, _prepare(path, opt, previous_of), opt)
+            yield _finish(ds, _prepare(path, opt, previous_of), opt, flush)
         return
     from beleidsgraaf.extract.entities import _BATCH, pipeline
 
@@ -276,12 +277,33 @@ def _stream(ds: Dataset, files: list[Path], opt: _Options) -> Iterator[BuildResu
         job.findings.add(block, doc)
         job.received += 1
         while pending and pending[0].complete:
-            yield _finish(ds, pending.popleft(), opt)
+            yield _finish(ds, pending.popleft(), opt, flush)
     while pending:
-        yield _finish(ds, pending.popleft(), opt)
+        yield _finish(ds, pending.popleft(), opt, flush)
 
 
-def _finish(ds: Dataset, job: _Job, opt: _Options) -> BuildResult:
+class _Flush:
+    """Flush RocksDB's write buffers after every FLUSH_BYTES of N-Triples written: without it
+    they grow with every document (about 4 MB per sample-sized one) until the store is
+    closed, so a long build's memory would follow the store's size. Not after every document:
+    each flush writes a small file per index, and the merging of many small files makes
+    every later write slower (100 sample-sized documents on one core: 126 ms of CPU per
+    document flushing after each, 92 ms after every eight; docs/performance.md)."""
+
+    def __init__(self) -> None:
+        self.unflushed = 0
+
+    def written(self, ds: Dataset, size: int) -> None:
+        self.unflushed += size
+        if self.unflushed >= FLUSH_BYTES:
+            raw_store(ds).flush()
+            self.unflushed = 0
+
+
+FLUSH_BYTES = 10 * 2**20  # about eight sample-sized documents
+
+
+def _finish(ds: Dataset, job: _Job, opt: _Options, flush: _Flush) -> BuildResult:
     """Decide, extract what is left and write one document: its turn in the given order."""
     result = BuildResult(job.path, "failed", job.message)
     if job.failed_early:
@@ -303,10 +325,9 @@ def _finish(ds: Dataset, job: _Job, opt: _Options) -> BuildResult:
         result.message = str(err)
         return result
     try:
+        data = data if isinstance(data, GraphData) else serialize_graph(data)
         result.triples = replace_graph(ds, data)
-        # flush RocksDB's write buffers to disk: otherwise they grow with every document
-        # (about 4 MB per sample-sized one), and writes into a large buffer are slower
-        raw_store(ds).flush()
+        flush.written(ds, len(data.ntriples))
     except OSError as err:  # disk full, I/O error: the store keeps its previous state
         raise StoreError(f"cannot write {job.path.name} to the store: {err}") from None
     name = data.name if isinstance(data, GraphData) else str(data.identifier)
@@ -401,6 +422,7 @@ def _parallel(
     ds: Dataset, files: list[Path], opt: _Options, pool: ProcessPoolExecutor
 ) -> Iterator[BuildResult]:
     """Documents extracted in worker processes, written here in the given order."""
+    flush = _Flush()
     window = 2 * opt.n_process  # documents in flight: enough to keep every worker busy
     futures: deque = deque()
     todo = iter(files)
@@ -420,7 +442,7 @@ def _parallel(
                 f"a worker process stopped while building {Path(path).name} (out of memory?); "
                 "the documents before it are stored, build again for the rest"
             ) from None
-        yield _finish(ds, job, opt)
+        yield _finish(ds, job, opt, flush)
 
 
 def _stored_as(ds: Dataset, path: Path) -> URIRef | None:
