@@ -61,6 +61,7 @@ class DocumentTriples:
         self.identifier = identifier
         self._triples: dict[Triple, None] = {}  # insertion-ordered set
         self._by_predicate: dict[URIRef, list[Triple]] = {}
+        self.spans: dict[tuple[int, int], URIRef] = {}  # NIF spans made so far (see _span)
 
     def add(self, triple: Triple) -> DocumentTriples:
         if triple not in self._triples:
@@ -105,15 +106,26 @@ def _offset(n: int) -> Literal:
     return Literal(n, datatype=XSD.nonNegativeInteger)
 
 
+# the terms of the loops below, made once (a namespace attribute makes a new URIRef each time)
+_TYPE, _OFFSET_STRING, _SENTENCE = RDF.type, NIF.OffsetBasedString, NIF.Sentence
+_BEGIN, _END, _ANCHOR, _CONTEXT = NIF.beginIndex, NIF.endIndex, NIF.anchorOf, NIF.referenceContext
+_MENTION, _TA_IDENT, _EXTRACTED_BY = BG.Mention, ITSRDF.taIdentRef, BG.extractedBy
+_IN_SENTENCE, _MENTIONED_IN = NIF.sentence, BG.mentionedIn
+
+
 def _span(
     g: DocumentTriples, doc: URIRef, context: URIRef, text: str, start: int, end: int
 ) -> URIRef:
+    node = g.spans.get((start, end))
+    if node is not None:  # its triples are there (a sentence with several mentions)
+        return node
     node = mention_iri(doc, start, end)
-    g.add((node, RDF.type, NIF.OffsetBasedString))
-    g.add((node, NIF.beginIndex, _offset(start)))
-    g.add((node, NIF.endIndex, _offset(end)))
-    g.add((node, NIF.anchorOf, Literal(text[start:end])))
-    g.add((node, NIF.referenceContext, context))
+    g.add((node, _TYPE, _OFFSET_STRING))
+    g.add((node, _BEGIN, _offset(start)))
+    g.add((node, _END, _offset(end)))
+    g.add((node, _ANCHOR, Literal(text[start:end])))
+    g.add((node, _CONTEXT, context))
+    g.spans[(start, end)] = node
     return node
 
 
@@ -134,14 +146,14 @@ def _mention(
     g: DocumentTriples, doc: URIRef, context: URIRef, text: str, m: Mention, entity: URIRef
 ) -> URIRef:
     node = _span(g, doc, context, text, m.start, m.end)
-    g.add((node, RDF.type, BG.Mention))
-    g.add((node, ITSRDF.taIdentRef, entity))
-    g.add((node, BG.extractedBy, Literal(m.extracted_by)))
+    g.add((node, _TYPE, _MENTION))
+    g.add((node, _TA_IDENT, entity))
+    g.add((node, _EXTRACTED_BY, Literal(m.extracted_by)))
     sentence = _span(g, doc, context, text, m.sentence_start, m.sentence_end)
-    g.add((sentence, RDF.type, NIF.Sentence))
-    g.add((node, NIF.sentence, sentence))
+    g.add((sentence, _TYPE, _SENTENCE))
+    g.add((node, _IN_SENTENCE, sentence))
     if m.activity_key:
-        g.add((node, BG.mentionedIn, item_iri(doc, m.activity_key)))
+        g.add((node, _MENTIONED_IN, item_iri(doc, m.activity_key)))
     return node
 
 
