@@ -223,6 +223,7 @@ def _find_more_mentions(
     model passed over: 'het werkbedrijf' after 'het Werkbedrijf ...', 'zorg en veiligheidshuis'
     after 'Zorg- en Veiligheidshuis'. Forms that are common words match only with their case."""
     words = common_words()
+    first_words = _FirstWords(text)
     patterns: list[tuple[re.Pattern, Entity, list[int] | None]] = []
     brands = _regional_brands(entities)
     for entity in entities:
@@ -231,12 +232,12 @@ def _find_more_mentions(
         for form in {entity.name, *entity.aliases, *brands.get(id(entity), ())}:
             if len(form) < 3:
                 continue
-            parts = [re.escape(p) for p in re.split(r"[\s\-]+", form) if p]
-            body = r"[\s\-]*".join(parts)
-            common = all(p.lower() in words for p in re.split(r"[\s\-]+", form) if p)
+            words_of_form = [p for p in re.split(r"[\s\-]+", form) if p]
+            body = r"[\s\-]*".join(re.escape(p) for p in words_of_form)
+            common = all(p.lower() in words for p in words_of_form)
             flags = 0 if common or form.isupper() else re.IGNORECASE
             pattern = re.compile(rf"(?<![\w#]){body}(?![\w#])", flags)
-            starts = _starts(re.compile(parts[0], flags), text) if parts else None
+            starts = first_words.starts(words_of_form[0], flags) if words_of_form else None
             patterns.append((pattern, entity, starts))
     if not patterns:
         return
@@ -261,15 +262,54 @@ def _find_more_mentions(
         entity.mentions.sort(key=lambda m: (m.start, m.end))
 
 
-def _starts(first: re.Pattern, text: str) -> list[int]:
-    """Every offset where `first` (a form's first word) matches, overlapping ones included: a
-    match of the whole form starts at one of them, so a block without any has none."""
+class _FirstWords:
+    """Every offset in a text where a form's first word matches as `re.compile(re.escape(word),
+    flags)` would match it, overlapping ones included: a match of the whole form starts at one
+    of them, so a block without any has none. Found with str.find where that gives the same
+    offsets: always without IGNORECASE; with it, for an ASCII word in a text none of whose
+    other characters match that word's characters ignoring case (the Kelvin sign matches
+    'k'), found in the lower-case text; otherwise with the regular expression."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lower: str | None = None  # text.lower(), when it keeps every offset
+        self._twins: frozenset[str] | None = None
+
+    def starts(self, word: str, flags: int) -> list[int]:
+        if flags == 0:
+            return _find_all(self.text, word)
+        if word.isascii():
+            if self._twins is None:
+                self._twins = frozenset().union(
+                    *(_ascii_twins(c) for c in set(self.text) if not c.isascii())
+                )
+            if self._lower is None:
+                lower = self.text.lower()  # 'İ' becomes two characters: then not usable
+                self._lower = lower if len(lower) == len(self.text) else ""
+            if self._lower and self._twins.isdisjoint(word):
+                return _find_all(self._lower, word.lower())
+        out = []
+        first = re.compile(re.escape(word), flags)
+        match = first.search(self.text)
+        while match is not None:
+            out.append(match.start())
+            match = first.search(self.text, match.start() + 1)
+        return out
+
+
+def _find_all(text: str, word: str) -> list[int]:
     out = []
-    match = first.search(text)
-    while match is not None:
-        out.append(match.start())
-        match = first.search(text, match.start() + 1)
+    at = text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _ascii_twins(char: str) -> frozenset[str]:
+    """The ASCII characters that match `char` ignoring case (re's rules)."""
+    return frozenset(a for a in map(chr, range(128)) if re.match(re.escape(a), char, re.I))
 
 
 def _regional_brands(entities: list[Entity]) -> dict[int, list[str]]:
