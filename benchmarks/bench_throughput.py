@@ -13,10 +13,12 @@ folder), so the rows compare code, not installations:
 * build --n-process 2: the same with two worker processes, free to use every CPU;
 * build, one core, at REF (`--baseline REF`): the first row's command on the earlier code.
 
-Columns: wall time of the process (imports and model load included) and tokens/s over it;
-the steady-state rate (documents 2..N, timed from the moment each is reported done, i.e.
-without start-up and model load); peak RSS (max resident set from `wait4`: for the
-two-process row the largest single process). Tokens are the whitespace-separated words of the
+Columns: wall and CPU time of the process (imports and model load included; CPU with the
+workers) and tokens/s over the wall time; the steady-state rate (documents 2..N, timed from the
+moment each is reported done, i.e. without start-up and model load) per wall-clock second and,
+for the one-process rows, per CPU second of the process (all its threads, from /proc): on a
+machine shared with other jobs the CPU figure is the steadier one; peak RSS (max resident set
+from `wait4`: for the two-process row the largest single process). Tokens are the whitespace-separated words of the
 input files. `--repeat R` runs the rows R times in turn (interleaved, so a change in the load of
 a shared machine hits every row alike) and shows every run; ratios use the medians.
 
@@ -79,22 +81,28 @@ class Run:
     tokens: int
     documents: int
     wall: float
-    steady: float | None  # tokens/s over documents 2..N
+    cpu: float  # user + system seconds of the process and its workers
+    steady: float | None  # tokens/s over documents 2..N, wall clock
+    steady_cpu: float | None  # the same per CPU second (one-process rows only)
     peak_mb: float
     code: int
     note: str = ""
 
     def row(self) -> str:
-        steady = f"{self.steady:,.0f}" if self.steady else "-"
+        def rate(x: float | None) -> str:
+            return f"{x:,.0f}" if x else "-"
+
         return (
             f"| {self.label} | {self.documents} | {self.tokens:,} | {self.wall:.1f} "
-            f"| {self.tokens / self.wall:,.0f} | {steady} | {self.peak_mb:.0f} | {self.note} |"
+            f"| {self.cpu:.1f} | {self.tokens / self.wall:,.0f} | {rate(self.steady)} "
+            f"| {rate(self.steady_cpu)} | {self.peak_mb:.0f} | {self.note} |"
         )
 
 
 HEADER = (
-    "| run | documents | tokens | wall s | tokens/s (wall) | tokens/s (steady) | peak RSS MB "
-    "| note |\n|---|---:|---:|---:|---:|---:|---:|---|"
+    "| run | documents | tokens | wall s | CPU s | tokens/s (wall) | tokens/s (steady, wall) "
+    "| tokens/CPU-s (steady) | peak RSS MB | note |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 )
 
 
@@ -136,9 +144,21 @@ def tokens_of(paths: list[Path]) -> int:
 # --- the runs ------------------------------------------------------------------------------------
 
 
-def run_tree(tree: Path, args: list[str], one_core: bool, on_line=None) -> tuple[int, float, float]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process, all its threads (from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_tree(
+    tree: Path, args: list[str], one_core: bool, on_line=None
+) -> tuple[int, float, float, float]:
     """Run `args` (`-m module ...` or a script) on the code of `tree`; returns exit code,
-    wall seconds and peak RSS in MB. `on_line(line, t)` sees each stderr line as it comes."""
+    wall seconds, CPU seconds (with reaped children) and peak RSS in MB. `on_line(line, t,
+    cpu)` sees each stderr line as it comes, with the process's CPU seconds so far."""
     env = {**os.environ, **ONE_THREAD, "COLUMNS": "400"}
     cpu = min(os.sched_getaffinity(0))
 
@@ -154,7 +174,7 @@ def run_tree(tree: Path, args: list[str], one_core: bool, on_line=None) -> tuple
     tail: list[str] = []
     for line in proc.stderr:
         if on_line is not None:
-            on_line(line, time.perf_counter())
+            on_line(line, time.perf_counter(), cpu_seconds(proc.pid))
         tail = (tail + [line])[-20:]
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -163,46 +183,50 @@ def run_tree(tree: Path, args: list[str], one_core: bool, on_line=None) -> tuple
     if code != 0:
         print("".join(tail), file=sys.stderr)
     run_tree.stdout = out  # type: ignore[attr-defined]
-    return code, wall, usage.ru_maxrss / 1024
+    return code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def build_run(label: str, tree: Path, folder: Path, store: Path, one_core: bool, extra=()) -> Run:
     paths = sorted(folder.iterdir())
     sizes = {p.name: len(p.read_text(encoding="utf-8").split()) for p in paths}
-    done: list[tuple[float, int]] = []
+    done: list[tuple[float, float, int]] = []
 
-    def on_line(line: str, t: float) -> None:
+    def on_line(line: str, t: float, cpu: float) -> None:
         words = line.split()
         if len(words) >= 2 and words[0] == "ok":
             name = Path(words[1].rstrip(":")).name
-            done.append((t, sizes.get(name, 0)))
+            done.append((t, cpu, sizes.get(name, 0)))
 
     args = ["-m", "beleidsgraaf.cli", "build", str(folder), "--store", str(store)]
     args += ["--rebuild-duplicates", *extra]
-    code, wall, peak = run_tree(tree, args, one_core, on_line)
-    steady = None
+    code, wall, cpu, peak = run_tree(tree, args, one_core, on_line)
+    steady = steady_cpu = None
     if len(done) >= 2 and done[-1][0] > done[0][0]:
-        steady = sum(n for _, n in done[1:]) / (done[-1][0] - done[0][0])
+        later = sum(n for _, _, n in done[1:])
+        steady = later / (done[-1][0] - done[0][0])
+        if one_core and done[-1][1] > done[0][1]:  # workers' CPU is not in /proc/<pid>/stat
+            steady_cpu = later / (done[-1][1] - done[0][1])
     note = "" if code == 0 else f"exit {code}"
     if len(done) != len(paths):
         note += f" {len(done)} of {len(paths)} reported ok"
-    return Run(label, sum(sizes.values()), len(paths), wall, steady, peak, code, note.strip())
+    tokens = sum(sizes.values())
+    return Run(label, tokens, len(paths), wall, cpu, steady, steady_cpu, peak, code, note.strip())
 
 
 def nlp_run(tree: Path, folder: Path) -> Run:
     paths = sorted(folder.iterdir())
-    code, wall, peak = run_tree(tree, [__file__, "--nlp-alone", str(folder)], one_core=True)
-    seconds, load = (float(x) for x in run_tree.stdout.split())  # type: ignore[attr-defined]
+    code, wall, _, peak = run_tree(tree, [__file__, "--nlp-alone", str(folder)], one_core=True)
+    seconds, cpu, load = (float(x) for x in run_tree.stdout.split())  # type: ignore[attr-defined]
     tokens = tokens_of(paths)
     return Run(
-        "NLP step alone, one core", tokens, len(paths), seconds, tokens / seconds, peak, code,
-        f"nlp.pipe only; model load {load:.1f} s, process {wall:.1f} s",
+        "NLP step alone, one core", tokens, len(paths), seconds, cpu, tokens / seconds,
+        tokens / cpu, peak, code, f"nlp.pipe only; model load {load:.1f} s, process {wall:.1f} s",
     )  # fmt: skip
 
 
 def nlp_alone(folder: Path) -> None:
-    """In the child: time the pipeline over the documents' reading blocks (stdout: seconds,
-    load seconds)."""
+    """In the child: time the pipeline over the documents' reading blocks (stdout: wall and
+    CPU seconds, load seconds)."""
     from beleidsgraaf.extract.entities import _BATCH, pipeline, reading_texts
     from beleidsgraaf.extract.reader import read_document
     from beleidsgraaf.extract.structure import parse_structure
@@ -214,10 +238,10 @@ def nlp_alone(folder: Path) -> None:
     for path in sorted(folder.iterdir()):
         source = read_document(path)
         texts += [b.text for b in reading_texts(source.text, parse_structure(source.text))]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _ in nlp.pipe(texts, batch_size=_BATCH):
         pass
-    print(time.perf_counter() - started, load)
+    print(time.perf_counter() - started, time.process_time() - cpu, load)
 
 
 def unpack(ref: str, into: Path) -> Path:
@@ -293,17 +317,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def summary(rows: dict[str, list[Run]]) -> None:
-    def steady(kind: str) -> float | None:
-        values = [r.steady for r in rows.get(kind, []) if r.steady]
+    def median(kind: str, field: str) -> float | None:
+        values = [getattr(r, field) for r in rows.get(kind, []) if getattr(r, field)]
         return statistics.median(values) if values else None
 
-    nlp, build, base, par = (steady(k) for k in ("nlp", "build", "baseline", "parallel"))
-    if nlp and build:
-        print(f"- NLP step alone / build on one core (steady): {nlp / build:.2f}x")
-    if build and base:
-        print(f"- build on one core, this tree / baseline (steady): {build / base:.2f}x")
+    for field, what in (("steady", "wall clock"), ("steady_cpu", "per CPU second")):
+        nlp, build, base = (median(k, field) for k in ("nlp", "build", "baseline"))
+        if nlp and build:
+            print(f"- NLP step alone / build on one core (steady, {what}): {nlp / build:.2f}x")
+        if build and base:
+            print(
+                f"- build on one core, this tree / baseline (steady, {what}): {build / base:.2f}x"
+            )
+    build, par = median("build", "steady"), median("parallel", "steady")
     if build and par:
-        print(f"- --n-process 2 / one core (steady): {par / build:.2f}x")
+        print(f"- --n-process 2 / one core (steady, wall clock): {par / build:.2f}x")
     for kind in ("build", "baseline", "parallel"):
         if rows.get(kind):
             peak = statistics.median(r.peak_mb for r in rows[kind])
