@@ -11,6 +11,8 @@ folder), so the rows compare code, not installations:
 * build, one core: `python -m beleidsgraaf.cli build DIR --rebuild-duplicates` pinned to one
   CPU (`sched_setaffinity`), one BLAS thread;
 * build --n-process 2: the same with two worker processes, free to use every CPU;
+* build, one process, any CPU (`--any-cpu`): one process, not pinned: its own work is still
+  one thread, but RocksDB's background threads (flushes, compactions) may run elsewhere;
 * build, one core, at REF (`--baseline REF`): the first row's command on the earlier code.
 
 Columns: wall and CPU time of the process (imports and model load included; CPU with the
@@ -204,7 +206,7 @@ def build_run(label: str, tree: Path, folder: Path, store: Path, one_core: bool,
     if len(done) >= 2 and done[-1][0] > done[0][0]:
         later = sum(n for _, _, n in done[1:])
         steady = later / (done[-1][0] - done[0][0])
-        if one_core and done[-1][1] > done[0][1]:  # workers' CPU is not in /proc/<pid>/stat
+        if "--n-process" not in extra and done[-1][1] > done[0][1]:  # workers: not in /proc
             steady_cpu = later / (done[-1][1] - done[0][1])
     note = "" if code == 0 else f"exit {code}"
     if len(done) != len(paths):
@@ -263,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline", metavar="REF", help="also build with this commit's code")
     p.add_argument("--repeat", type=int, default=1, help="runs of every row, interleaved")
     p.add_argument("--no-parallel", action="store_true", help="leave out --n-process 2")
+    p.add_argument(
+        "--any-cpu",
+        action="store_true",
+        help="also build in one process not pinned (RocksDB's own threads may use another CPU)",
+    )
     p.add_argument("--nlp-alone", metavar="DIR", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.nlp_alone:
@@ -294,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
                 plan = [("nlp", None), ("build", REPO)]
                 if base is not None:
                     plan.append(("baseline", base))
+                if args.any_cpu:
+                    plan.append(("any-cpu", REPO))
                 if not args.no_parallel:
                     plan.append(("parallel", REPO))
                 for kind, tree in plan:
@@ -302,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
                         run = nlp_run(REPO, folder)
                     elif kind == "build":
                         run = build_run("build, one core", REPO, folder, store, True)
+                    elif kind == "any-cpu":
+                        run = build_run("build, one process, any CPU", REPO, folder, store, False)
                     elif kind == "baseline":
                         label = f"build, one core, at {args.baseline}"
                         run = build_run(label, tree, folder, store, True)
@@ -332,7 +343,7 @@ def summary(rows: dict[str, list[Run]]) -> None:
     build, par = median("build", "steady"), median("parallel", "steady")
     if build and par:
         print(f"- --n-process 2 / one core (steady, wall clock): {par / build:.2f}x")
-    for kind in ("build", "baseline", "parallel"):
+    for kind in ("build", "any-cpu", "baseline", "parallel"):
         if rows.get(kind):
             peak = statistics.median(r.peak_mb for r in rows[kind])
             print(f"- median peak RSS, {rows[kind][0].label}: {peak:.0f} MB")
