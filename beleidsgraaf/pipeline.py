@@ -6,8 +6,15 @@ stores it. Each document is its own transaction: one that fails leaves the store
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable, Iterable
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,8 +33,14 @@ from beleidsgraaf.extract.reader import (
 from beleidsgraaf.extract.structure import parse_structure
 from beleidsgraaf.extract.taakvelden import TaakveldError, mapping_for, taakveld_triples
 from beleidsgraaf.extract.tree import DocumentTree
-from beleidsgraaf.extract.triples import DocumentMeta, document_graph
+from beleidsgraaf.extract.triples import (
+    DocumentMeta,
+    DocumentTriples,
+    document_graph,
+    document_triples,
+)
 from beleidsgraaf.graph.store import (
+    GraphData,
     StoreError,
     compact,
     document_graphs,
@@ -35,6 +48,7 @@ from beleidsgraaf.graph.store import (
     opened,
     raw_store,
     replace_graph,
+    serialize_graph,
     worth_compacting,
 )
 
@@ -129,10 +143,14 @@ def build(
 ) -> list[BuildResult]:
     """Build each document into its own named graph of the store at `store`.
 
-    Documents are done one at a time, each in its own transaction, and nothing of one is kept
-    in memory while the next is read: memory follows the largest document, not their number.
-    An interrupt (Ctrl-C) between or during documents leaves every finished one in the store.
-    When the run wrote a good part of the store, it is compacted at the end (faster queries).
+    Each document is written in its own transaction, in the order given, and nothing of it
+    is kept once it is written: memory follows the largest document, not their number. The
+    NLP step reads the blocks of all documents as one stream (one `nlp.pipe`, so batches are
+    full whatever the size of a document). With `n_process` > 1, documents are read and
+    extracted in that many worker processes; this process alone writes the store, each
+    document still in one transaction and in the given order. An interrupt (Ctrl-C) between
+    or during documents leaves every finished one in the store. When the run wrote a good
+    part of the store, it is compacted at the end (faster queries).
     """
     options = _Options(
         municipality, year, spacy_model, entities, skip_duplicates, allow_unstructured,
@@ -140,9 +158,10 @@ def build(
     )  # fmt: skip
     results: list[BuildResult] = []
     files = expand_paths(paths)
-    with opened(store) as ds:
-        for path in files:
-            result = _build_one(ds, path, options)
+    # worker processes are forked before the store is opened: they never touch it
+    with _workers(options, n_process if len(files) > 1 else 1) as pool, opened(store) as ds:
+        stream = _parallel(ds, files, options, pool) if pool else _stream(ds, files, options)
+        for result in stream:
             results.append(result)
             if on_result is not None:
                 on_result(result)
@@ -165,49 +184,277 @@ class _Options:
     n_process: int
 
 
-def _build_one(ds: Dataset, path: Path, opt: _Options) -> BuildResult:
-    """Read, extract and store one document; its text and graph are freed on return."""
-    result = BuildResult(path, "failed")
+@dataclass
+class _Job:
+    """One document on its way from the reader to the store."""
+
+    path: Path
+    message: str = ""  # set: the document failed (or `failed_early`: before the duplicate check)
+    failed_early: bool = False  # unreadable or too long: failed whatever the store holds
+    sha256: str = ""
+    iri: URIRef | None = None
+    maybe_duplicate: bool = False  # the store held its content when it was read: not extracted
+    source: SourceText | None = None
+    meta: DocumentMeta | None = None
+    tree: DocumentTree | None = None
+    blocks: list = field(default_factory=list)  # what the NLP step reads (ReadingText)
+    findings: object = None  # entities.Findings, filled as the docs of the blocks come
+    received: int = 0
+    data: GraphData | None = None  # from a worker: the graph, serialised
+    summary: str = ""  # sections, goals and activities found, for the report
+    note: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return self.received == len(self.blocks)
+
+
+def _prepare(path: Path, opt: _Options, previous_of: Callable[[str], URIRef | None]) -> _Job:
+    """Read, check and parse one document, and list what the NLP step will read of it.
+
+    `previous_of(sha256)` says which graph already holds this content: a duplicate is then
+    not parsed or extracted (the cheap checks come first). That is a hint only: whether the
+    document is skipped is decided again against the store when its turn comes to be written
+    (`_finish`), so the result is the same as building the documents one after the other."""
+    job = _Job(path)
     try:
         source = read_document(path)
         _check_storable(source)
-        meta = document_meta(source, opt.municipality, opt.year)
-        # cheap checks first: a duplicate or an unstructured text never reaches the NLP step
-        previous = find_by_sha256(ds, source.sha256) if opt.skip_duplicates else None
-        if previous is not None and previous != document_iri(meta.municipality, _stem(source)):
-            result.status = "skipped"
-            result.message = f"same content as {previous} (sha256 {source.sha256[:12]}…)"
-            return result
-        tree = parse_structure(source.text)
-        if not tree.has_structure and not opt.allow_unstructured:
-            result.message = (
-                f"{path.name}: no structure found: neither numbered goals ('1. Meer ...') nor "
-                "the headings of budget web pages ('Wat willen we bereiken?'); nothing stored. "
-                "Use --allow-unstructured to build it anyway, with each paragraph as an activity"
-            )
-            return result
-        graph, tree = extract(source, meta, opt.spacy_model, opt.entities, opt.n_process, tree)
-        graph += taakveld_triples(graph, mapping_for(path, opt.taakvelden))  # Iv3 task fields
-        del source  # the text lives on in the graph (nif:isString); one copy is enough
-        try:
-            result.triples = replace_graph(ds, graph)
-            # flush RocksDB's write buffers to disk: otherwise they grow with every document
-            # (about 4 MB per sample-sized one) and a long build's memory follows the store size
-            raw_store(ds).flush()
-        except OSError as err:  # disk full, I/O error: the store keeps its previous state
-            raise StoreError(f"cannot write {path.name} to the store: {err}") from None
     except (ReaderError, TaakveldError) as err:
+        job.message, job.failed_early = str(err), True
+        return job
+    job.meta = document_meta(source, opt.municipality, opt.year)
+    job.sha256, job.iri = source.sha256, document_iri(job.meta.municipality, _stem(source))
+    previous = previous_of(source.sha256) if opt.skip_duplicates else None
+    if previous is not None and previous != job.iri:
+        job.maybe_duplicate = True
+        return job
+    try:
+        tree = parse_structure(source.text)
+    except (ReaderError, TaakveldError) as err:
+        job.message = str(err)
+        return job
+    if not tree.has_structure and not opt.allow_unstructured:
+        job.message = (
+            f"{path.name}: no structure found: neither numbered goals ('1. Meer ...') nor "
+            "the headings of budget web pages ('Wat willen we bereiken?'); nothing stored. "
+            "Use --allow-unstructured to build it anyway, with each paragraph as an activity"
+        )
+        return job
+    job.source, job.tree = source, tree
+    if opt.entities:
+        from beleidsgraaf.extract.entities import Findings, reading_texts
+
+        job.blocks, job.findings = reading_texts(source.text, tree), Findings(source.text)
+    return job
+
+
+def _stream(ds: Dataset, files: list[Path], opt: _Options) -> Iterator[BuildResult]:
+    """The documents in one process: the blocks of all of them through one nlp.pipe."""
+    flush = _Flush()
+
+    def previous_of(sha256: str) -> URIRef | None:
+        return find_by_sha256(ds, sha256)
+
+    if not opt.entities:
+        for path in files:
+            yield _finish(ds, _prepare(path, opt, previous_of), opt, flush)
+        return
+    from beleidsgraaf.extract.entities import _BATCH, pipeline
+
+    nlp = pipeline(opt.spacy_model)
+    pending: deque[_Job] = deque()  # read, not yet written; the head is the next to write
+
+    def blocks() -> Iterator[tuple[str, tuple[_Job, object]]]:
+        for path in files:
+            job = _prepare(path, opt, previous_of)
+            pending.append(job)
+            for block in job.blocks:
+                yield block.text, (job, block)
+
+    for doc, (job, block) in nlp.pipe(blocks(), as_tuples=True, batch_size=_BATCH):
+        job.findings.add(block, doc)
+        job.received += 1
+        while pending and pending[0].complete:
+            yield _finish(ds, pending.popleft(), opt, flush)
+    while pending:
+        yield _finish(ds, pending.popleft(), opt, flush)
+
+
+class _Flush:
+    """Flush RocksDB's write buffers after every FLUSH_BYTES of N-Triples written: without it
+    they grow with every document (about 4 MB per sample-sized one) until the store is
+    closed, so a long build's memory would follow the store's size. Not after every document:
+    each flush writes a small file per index, and the merging of many small files makes
+    every later write slower (100 sample-sized documents on one core: 126 ms of CPU per
+    document flushing after each, 92 ms after every eight; docs/performance.md)."""
+
+    def __init__(self) -> None:
+        self.unflushed = 0
+
+    def written(self, ds: Dataset, size: int) -> None:
+        self.unflushed += size
+        if self.unflushed >= FLUSH_BYTES:
+            raw_store(ds).flush()
+            self.unflushed = 0
+
+
+FLUSH_BYTES = 10 * 2**20  # about eight sample-sized documents
+
+
+def _finish(ds: Dataset, job: _Job, opt: _Options, flush: _Flush) -> BuildResult:
+    """Decide, extract what is left and write one document: its turn in the given order."""
+    result = BuildResult(job.path, "failed", job.message)
+    if job.failed_early:
+        return result
+    if opt.skip_duplicates:
+        previous = find_by_sha256(ds, job.sha256)
+        if previous is not None and previous != job.iri:
+            result.status = "skipped"
+            result.message = f"same content as {previous} (sha256 {job.sha256[:12]}…)"
+            return result
+    if job.maybe_duplicate:  # it was when it was read, no longer: build it now, on its own
+        job = _extracted(_prepare(job.path, opt, lambda sha256: None), opt)
+        result.message = job.message
+    if job.message:
+        return result
+    try:
+        data = job.data if job.data is not None else _graph_data(job, opt)
+    except TaakveldError as err:
         result.message = str(err)
         return result
-    result.status, result.graph = "ok", URIRef(str(graph.identifier))
-    result.warnings = tree.warnings
-    result.message = (
-        f"{len(tree.sections)} sections, {len(tree.goals)} goals, "
-        f"{len(tree.activities)} activities, {result.triples} triples"
-    )
-    if not tree.has_structure:
-        result.message += " (no numbered goals found)"
+    try:
+        data = data if isinstance(data, GraphData) else serialize_graph(data)
+        result.triples = replace_graph(ds, data)
+        flush.written(ds, len(data.ntriples))
+    except OSError as err:  # disk full, I/O error: the store keeps its previous state
+        raise StoreError(f"cannot write {job.path.name} to the store: {err}") from None
+    name = data.name if isinstance(data, GraphData) else str(data.identifier)
+    result.status, result.graph = "ok", URIRef(name)
+    result.warnings = job.warnings
+    result.message = f"{job.summary}, {result.triples} triples{job.note}"
     return result
+
+
+def _graph_data(job: _Job, opt: _Options) -> DocumentTriples | GraphData:
+    """The document's triples (annotations from the findings of its blocks, if any), with
+    its task fields; sets the summary for the report and frees the text."""
+    tree = job.tree
+    try:
+        annotations = job.findings.annotations(job.blocks) if job.findings is not None else None
+        triples = document_triples(job.source, tree, job.meta, annotations)
+        triples += taakveld_triples(triples, mapping_for(job.path, opt.taakvelden))  # Iv3
+    finally:
+        job.source = job.tree = job.findings = None  # the text lives on in the triples
+        job.blocks = []
+    job.summary = (
+        f"{len(tree.sections)} sections, {len(tree.goals)} goals, {len(tree.activities)} activities"
+    )
+    job.note = "" if tree.has_structure else " (no numbered goals found)"
+    job.warnings = tree.warnings
+    return triples
+
+
+def _extracted(job: _Job, opt: _Options) -> _Job:
+    """Run the NLP step on one prepared document by itself (not in the stream)."""
+    if job.findings is not None and job.blocks:
+        from beleidsgraaf.extract.entities import _BATCH, pipeline
+
+        docs = pipeline(opt.spacy_model).pipe((b.text for b in job.blocks), batch_size=_BATCH)
+        for block, doc in zip(job.blocks, docs, strict=True):
+            job.findings.add(block, doc)
+            job.received += 1
+    return job
+
+
+# --- worker processes (--n-process) ----------------------------------------------------------
+
+_WORKER: dict = {}  # in a worker process: its options, and the error its set-up met
+
+
+@contextmanager
+def _workers(opt: _Options, n: int) -> Iterator[ProcessPoolExecutor | None]:
+    if n <= 1:
+        yield None
+        return
+    if opt.entities:  # imported here, so that the forked workers need not import spaCy again
+        import beleidsgraaf.extract.entities  # noqa: F401
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(n, mp_context=context, initializer=_worker_init, initargs=(opt,))
+    try:
+        pool.submit(int).result()  # forks all workers now, before the store is opened
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _worker_init(opt: _Options) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the writing process
+    _WORKER["options"] = opt
+    if opt.entities:
+        try:
+            from beleidsgraaf.extract.entities import pipeline
+
+            pipeline(opt.spacy_model)  # once per worker, before its first document
+        except Exception as err:  # noqa: BLE001 - raised with the first document instead
+            _WORKER["error"] = err
+
+
+def _worker_job(path: Path, previous: URIRef | None) -> _Job:
+    """In a worker: one document read, extracted and serialised (what `_finish` writes)."""
+    if "error" in _WORKER:
+        raise _WORKER["error"]
+    opt: _Options = _WORKER["options"]
+    job = _extracted(_prepare(path, opt, lambda sha256: previous), opt)
+    if not job.message and not job.maybe_duplicate and not job.failed_early:
+        try:
+            triples = _graph_data(job, opt)
+            job.data = serialize_graph(triples)
+        except TaakveldError as err:
+            job.message = str(err)
+    return job
+
+
+def _parallel(
+    ds: Dataset, files: list[Path], opt: _Options, pool: ProcessPoolExecutor
+) -> Iterator[BuildResult]:
+    """Documents extracted in worker processes, written here in the given order."""
+    flush = _Flush()
+    window = 2 * opt.n_process  # documents in flight: enough to keep every worker busy
+    futures: deque = deque()
+    todo = iter(files)
+    while True:
+        while len(futures) < window:
+            path = next(todo, None)
+            if path is None:
+                break
+            futures.append((path, pool.submit(_worker_job, path, _stored_as(ds, path))))
+        if not futures:
+            return
+        path, future = futures.popleft()
+        try:
+            job = future.result()
+        except BrokenProcessPool:
+            raise StoreError(
+                f"a worker process stopped while building {Path(path).name} (out of memory?); "
+                "the documents before it are stored, build again for the rest"
+            ) from None
+        yield _finish(ds, job, opt, flush)
+
+
+def _stored_as(ds: Dataset, path: Path) -> URIRef | None:
+    """The graph that holds a local file's content already (the readers' sha256 is that of
+    the file's bytes), so that its worker can pass over a duplicate; None when unknown."""
+    if isinstance(path, SiteAddress):
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    return find_by_sha256(ds, hashlib.sha256(data).hexdigest())
 
 
 STORE_VALUE_LIMIT = 16 * 1024 * 1024 - 4096

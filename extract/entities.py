@@ -1,7 +1,8 @@
 """Entities and relations of one document: spaCy over each activity, merged per document.
 
-The pipeline runs per activity (nlp.pipe, batched), so memory stays bounded for long
-documents; what one activity introduces ("Stichting Wijkteams Amersfoort" ... "SWA") is merged
+The pipeline reads each block (activity or paragraph) as its own doc (nlp.pipe, batched; `build`
+streams the blocks of all its documents through one nlp.pipe, see `reading_texts` and
+`Findings`), so memory stays bounded for long documents; what one activity introduces ("Stichting Wijkteams Amersfoort" ... "SWA") is merged
 at document level, where all surface forms of one thing become one Entity with aliases:
 
 * gazetteer entries (same national id) are one entity;
@@ -15,12 +16,14 @@ at document level, where all surface forms of one thing become one Entity with a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
 
 import srsly
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from . import gazetteer
 from .actors import ACTOR_PREFIX
@@ -29,7 +32,16 @@ from .components import ENTITIES_KEY, PATTERNS_DIR, assemble, common_words
 from .language import load_nlp
 from .tree import DocumentTree, normalise_space
 
-__all__ = ["annotate", "pipeline", "fold", "squeeze"]
+__all__ = [
+    "annotate",
+    "annotations_from_docs",
+    "Findings",
+    "pipeline",
+    "fold",
+    "reading_texts",
+    "squeeze",
+    "ReadingText",
+]
 
 _BATCH = 64
 _UNUSED_PIPES = ("parser", "lemmatizer")
@@ -85,18 +97,58 @@ def annotate(
 ) -> Annotations:
     """Entities named in the document's activities, merged, with one relation per mention."""
     nlp = pipeline(spacy_model)
-    blocks = tree.reading_blocks(text)
-    raw: list[tuple[str, str, str, Mention]] = []  # (kind, kb_id, surface, mention)
-    pairs: list[tuple[str, str]] = []
-    sentences: dict[str | None, list[tuple[int, int]]] = {}
-    squeezed = [squeeze(text[s:e]) for s, e, _ in blocks]
-    docs = nlp.pipe((t for t, _ in squeezed), batch_size=_BATCH, n_process=n_process)
-    for (start, _end, key), (_, index), doc in zip(blocks, squeezed, docs, strict=True):
+    blocks = reading_texts(text, tree)
+    docs = nlp.pipe((b.text for b in blocks), batch_size=_BATCH, n_process=n_process)
+    return annotations_from_docs(text, blocks, docs)
 
-        def at(i: int, start: int = start, index: list[int] = index) -> int:
+
+class ReadingText:
+    """One block the pipeline reads: its place in the document and the squeezed text the
+    model gets, with each character's offset in the original text."""
+
+    __slots__ = ("start", "end", "key", "text", "index")
+
+    def __init__(self, start: int, end: int, key: str | None, text: str, index: list[int]):
+        self.start, self.end, self.key, self.text, self.index = start, end, key, text, index
+
+
+def reading_texts(text: str, tree: DocumentTree) -> list[ReadingText]:
+    """What the pipeline reads of a document, block by block (`tree.reading_blocks`), in the
+    form it reads it (`squeeze`). `annotations_from_docs` turns the docs back into entities;
+    `build` streams the blocks of many documents through one `nlp.pipe`."""
+    out = []
+    for start, end, key in tree.reading_blocks(text):
+        squeezed, index = squeeze(text[start:end])
+        out.append(ReadingText(start, end, key, squeezed, index))
+    return out
+
+
+def annotations_from_docs(text: str, blocks: list[ReadingText], docs: Iterable[Doc]) -> Annotations:
+    """The document's entities and relations from the pipeline's docs of its blocks (one doc
+    per block, in order)."""
+    found = Findings(text)
+    for block, doc in zip(blocks, docs, strict=True):
+        found.add(block, doc)
+    return found.annotations(blocks)
+
+
+class Findings:
+    """What the pipeline found in a document's blocks, taken from each doc as it comes (so
+    that no doc is kept), and merged into entities and relations at the end."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.raw: list[tuple[str, str, str, Mention]] = []  # (kind, kb_id, surface, mention)
+        self.pairs: list[tuple[str, str]] = []
+        self.sentences: dict[str | None, list[tuple[int, int]]] = {}
+
+    def add(self, block: ReadingText, doc: Doc) -> None:
+        text, start, index, key = self.text, block.start, block.index, block.key
+
+        def at(i: int) -> int:
             return start + index[i]
 
-        def until(i: int, start: int = start, index: list[int] = index) -> int:
+        def until(i: int) -> int:
             return start + index[i - 1] + 1 if i > 0 else start
 
         for span in doc.spans[ENTITIES_KEY]:
@@ -105,23 +157,27 @@ def annotate(
             mention = Mention(
                 b, e, text[b:e], at(sent.start_char), until(sent.end_char), key, span.id_ or "rule"
             )
-            raw.append((span.label_, span.kb_id_, normalise_space(span.text), mention))
+            self.raw.append((span.label_, span.kb_id_, normalise_space(span.text), mention))
         for long_span, short_span in (doc._.bg_abbreviations or []) + (
             doc._.bg_name_variants or []
         ):
-            pairs.append((normalise_space(long_span.text), normalise_space(short_span.text)))
-        sentences[key] = [(at(s.start_char), until(s.end_char)) for s in doc.sents]
-    entities = _merge(raw, pairs)
-    _find_more_mentions(text, blocks, sentences, entities)
-    defined = {fold(form) for pair in pairs for form in pair}
-    entities = [e for e in entities if not _lone_acronym(e, defined)]
-    relations = [
-        Relation(m.activity_key, RELATION_FOR_KIND[e.kind], e, m, _role(text, m))
-        for e in entities
-        for m in e.mentions
-        if m.activity_key is not None
-    ]
-    return Annotations(entities, relations)
+            self.pairs.append((normalise_space(long_span.text), normalise_space(short_span.text)))
+        self.sentences[key] = [(at(s.start_char), until(s.end_char)) for s in doc.sents]
+
+    def annotations(self, blocks: list[ReadingText]) -> Annotations:
+        text = self.text
+        entities = _merge(self.raw, self.pairs)
+        spans = [(b.start, b.end, b.key) for b in blocks]
+        _find_more_mentions(text, spans, self.sentences, entities)
+        defined = {fold(form) for pair in self.pairs for form in pair}
+        entities = [e for e in entities if not _lone_acronym(e, defined)]
+        relations = [
+            Relation(m.activity_key, RELATION_FOR_KIND[e.kind], e, m, _role(text, m))
+            for e in entities
+            for m in e.mentions
+            if m.activity_key is not None
+        ]
+        return Annotations(entities, relations)
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +226,7 @@ def _find_more_mentions(
     model passed over: 'het werkbedrijf' after 'het Werkbedrijf ...', 'zorg en veiligheidshuis'
     after 'Zorg- en Veiligheidshuis'. Forms that are common words match only with their case."""
     words = common_words()
+    first_words = _FirstWords(text)
     forms: list[tuple[str, Entity]] = []
     brands = _regional_brands(entities)
     for entity in entities:
@@ -180,19 +237,25 @@ def _find_more_mentions(
                 forms.append((form, entity))
     # longer forms claim their words first ('GGZ-NHN' before 'GGZ'), in a fixed order
     forms.sort(key=lambda fe: (-len(fe[0]), fe[0], fe[1].kind, fe[1].name))
-    patterns: list[tuple[re.Pattern, Entity]] = []
+    patterns: list[tuple[re.Pattern, Entity, list[int] | None]] = []
     for form, entity in forms:
-        parts = [re.escape(p) for p in re.split(r"[\s\-]+", form) if p]
-        body = r"[\s\-]*".join(parts)
-        common = all(p.lower() in words for p in re.split(r"[\s\-]+", form) if p)
+        words_of_form = [p for p in re.split(r"[\s\-]+", form) if p]
+        body = r"[\s\-]*".join(re.escape(p) for p in words_of_form)
+        common = all(p.lower() in words for p in words_of_form)
         flags = 0 if common or form.isupper() else re.IGNORECASE
-        patterns.append((re.compile(rf"(?<![\w#]){body}(?![\w#])", flags), entity))
+        pattern = re.compile(rf"(?<![\w#]){body}(?![\w#])", flags)
+        starts = first_words.starts(words_of_form[0], flags) if words_of_form else None
+        patterns.append((pattern, entity, starts))
     if not patterns:
         return
     taken = {(m.start, m.end) for e in entities for m in e.mentions}
     covered = sorted(taken)
     for start, end, key in blocks:
-        for pattern, entity in patterns:
+        for pattern, entity, starts in patterns:
+            if starts is not None:  # no block without the form's first word is searched
+                i = bisect_left(starts, start)
+                if i == len(starts) or starts[i] >= end:
+                    continue
             for match in pattern.finditer(text, start, end):
                 b, e = match.span()
                 if any(b < ce and cb < e for cb, ce in covered):
@@ -204,6 +267,56 @@ def _find_more_mentions(
                 covered.append((b, e))
     for entity in entities:
         entity.mentions.sort(key=lambda m: (m.start, m.end))
+
+
+class _FirstWords:
+    """Every offset in a text where a form's first word matches as `re.compile(re.escape(word),
+    flags)` would match it, overlapping ones included: a match of the whole form starts at one
+    of them, so a block without any has none. Found with str.find where that gives the same
+    offsets: always without IGNORECASE; with it, for an ASCII word in a text none of whose
+    other characters match that word's characters ignoring case (the Kelvin sign matches
+    'k'), found in the lower-case text; otherwise with the regular expression."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lower: str | None = None  # text.lower(), when it keeps every offset
+        self._twins: frozenset[str] | None = None
+
+    def starts(self, word: str, flags: int) -> list[int]:
+        if flags == 0:
+            return _find_all(self.text, word)
+        if word.isascii():
+            if self._twins is None:
+                self._twins = frozenset().union(
+                    *(_ascii_twins(c) for c in set(self.text) if not c.isascii())
+                )
+            if self._lower is None:
+                lower = self.text.lower()  # 'İ' becomes two characters: then not usable
+                self._lower = lower if len(lower) == len(self.text) else ""
+            if self._lower and self._twins.isdisjoint(word):
+                return _find_all(self._lower, word.lower())
+        out = []
+        first = re.compile(re.escape(word), flags)
+        match = first.search(self.text)
+        while match is not None:
+            out.append(match.start())
+            match = first.search(self.text, match.start() + 1)
+        return out
+
+
+def _find_all(text: str, word: str) -> list[int]:
+    out = []
+    at = text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _ascii_twins(char: str) -> frozenset[str]:
+    """The ASCII characters that match `char` ignoring case (re's rules)."""
+    return frozenset(a for a in map(chr, range(128)) if re.match(re.escape(a), char, re.I))
 
 
 def _regional_brands(entities: list[Entity]) -> dict[int, list[str]]:

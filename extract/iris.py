@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -19,6 +20,7 @@ __all__ = ["slug", "document_iri", "item_iri", "entity_iri", "mention_iri"]
 _NATIONAL = {"Law", "Place"}
 
 
+@lru_cache(maxsize=1 << 16)  # the same keys and names come back for every mention
 def slug(text: str) -> str:
     """Lower-case ASCII slug: 'Wet inburgering 2021' -> 'wet-inburgering-2021'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 __all__ = ["Section", "Goal", "Activity", "DocumentTree", "normalise_space"]
 
 _SPACE_CHARS = "\u00a0\u2007\u202f\u200b\u2060\ufeff"
-_SPACE_TABLE = {ord(ch): " " for ch in _SPACE_CHARS}
+_SPACES = re.compile(f"[{_SPACE_CHARS}]")  # faster than str.translate with a table
 
 
 def normalise_space(text: str) -> str:
     """Collapse every run of (no-break) whitespace and line breaks to one space."""
-    return " ".join(text.translate(_SPACE_TABLE).split())
+    return " ".join(_SPACES.sub(" ", text).split())
 
 
 @dataclass(eq=False)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.plugins.serializers.nt import _quoteLiteral
 
 __all__ = [
     "StoreError",
@@ -25,6 +27,8 @@ __all__ = [
     "open_dataset",
     "opened",
     "replace_graph",
+    "GraphData",
+    "serialize_graph",
     "document_graphs",
     "find_by_sha256",
     "raw_store",
@@ -106,22 +110,56 @@ def opened(path: str | Path | None = None, read_only: bool = False) -> Iterator[
         ds.close()
 
 
-def replace_graph(dataset: Dataset, graph: Graph) -> int:
+@dataclass
+class GraphData:
+    """A document's graph serialised for the store (N-Triples, as rdflib writes them): what a
+    build hands over, from this process or from a worker process (it pickles small)."""
+
+    name: str
+    ntriples: bytes
+    count: int
+    big: list[tuple] = field(default_factory=list)  # (s, p, o) whose literal is too long to parse
+
+
+def serialize_graph(graph: Graph | Iterable, name: str | None = None) -> GraphData:
+    """The triples of `graph` (an rdflib Graph, or any iterable of triples with an
+    `identifier`) as N-Triples; literals over Oxigraph's parser limit are kept aside."""
+    n3: dict = {}  # IRIs repeat (every mention names its document, predicates everywhere)
+    lines: list[str] = []
+    big: list[tuple] = []
+    for s, p, o in graph:
+        if isinstance(o, Literal):
+            if len(o) > _BIG_LITERAL:
+                big.append((s, p, o))
+                continue
+            obj = _quoteLiteral(o)
+        else:
+            obj = n3.get(o) or n3.setdefault(o, o.n3())
+        subj = n3.get(s) or n3.setdefault(s, s.n3())
+        pred = n3.get(p) or n3.setdefault(p, p.n3())
+        lines.append(f"{subj} {pred} {obj} .\n")
+    data = "".join(lines).encode("utf-8")
+    return GraphData(str(name or graph.identifier), data, len(lines) + len(big), big)
+
+
+def replace_graph(dataset: Dataset, graph: Graph | GraphData | Iterable) -> int:
     """Put `graph` into the store as the named graph `graph.identifier`, replacing what was
-    there, atomically. Returns the number of triples written."""
+    there, atomically (one transaction). Returns the number of triples written.
+
+    A new graph is loaded straight into its name (one load is one transaction). An existing
+    one is loaded into a temporary graph first, then one update drops the old graph and
+    moves the new one in; that move copies every quad, so it is kept for rebuilds."""
+    data = graph if isinstance(graph, GraphData) else serialize_graph(graph)
     store = raw_store(dataset)
-    name = URIRef(str(graph.identifier))
+    name = ox.NamedNode(data.name)
+    if not data.big and next(iter(store.quads_for_pattern(None, None, None, name)), None) is None:
+        store.load(data.ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=name)
+        return data.count
     tmp = ox.NamedNode(f"{_TMP_GRAPH}{uuid.uuid4()}")
     # Oxigraph's parser takes no single value over 16 MiB; a long document's full text
     # (nif:isString) is such a value, so large literals go in directly, the rest is parsed.
-    big = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and len(o) > _BIG_LITERAL]
-    rest = Graph()
-    for triple in graph:
-        if triple not in big:
-            rest.add(triple)
-    data = rest.serialize(format="nt", encoding="utf-8")
-    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=tmp)
-    for s, p, o in big:
+    store.load(data.ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=tmp)
+    for s, p, o in data.big:
         literal = (
             ox.Literal(str(o), language=o.language)
             if o.language
@@ -129,8 +167,8 @@ def replace_graph(dataset: Dataset, graph: Graph) -> int:
         )
         store.add(ox.Quad(ox.NamedNode(str(s)), ox.NamedNode(str(p)), literal, tmp))
     # One update request is one transaction in Oxigraph: drop + move happen together.
-    store.update(f"DROP SILENT GRAPH <{name}> ; MOVE SILENT <{tmp.value}> TO <{name}>")
-    return len(graph)
+    store.update(f"DROP SILENT GRAPH <{name.value}> ; MOVE SILENT <{tmp.value}> TO <{name.value}>")
+    return data.count
 
 
 def compact(dataset: Dataset) -> None:

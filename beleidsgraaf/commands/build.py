@@ -44,7 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="worker processes for the NLP step (spaCy nlp.pipe n_process; default 1)",
+        help="worker processes that read and extract documents (default 1); this process "
+        "writes the store, one transaction per document, in the given order",
     )
     p.add_argument(
         "--taakvelden",
