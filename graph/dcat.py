@@ -56,7 +56,7 @@ DISTRIBUTIONS = {
     "nt": ("graph.nt", "RDF_N_TRIPLES", "application/n-triples", "N-Triples"),
     "nq": ("graph.nq", "RDF_N_QUADS", "application/n-quads", "N-Quads"),
     "jsonld": ("graph.jsonld", "JSON_LD", "application/ld+json", "JSON-LD"),
-    "csv": ("csv/", "CSV", "text/csv", "CSV tables: activities, entities, relations"),
+    "csv": ("csv/", "CSV", "text/csv", "CSV tables: activities, entities, relations, figures"),
 }
 
 # EU licence id -> the licence's title as CKAN's licence register has it (the Open Definition
@@ -150,6 +150,29 @@ def years(ds: Dataset | Graph) -> list[int]:
     """The documents' (budget) years."""
     rows = _rows(ds, "SELECT DISTINCT ?y WHERE { GRAPH ?g { ?d bg:year ?y } }")
     return sorted({y for (value,) in rows if (y := _year(value)) is not None})
+
+
+def has_figures(ds: Dataset | Graph) -> bool:
+    """Whether any document holds budget figures (qb:Observation, extract/figures)."""
+    query = "ASK { GRAPH ?g { ?o a <http://purl.org/linked-data/cube#Observation> } }"
+    return bool(ds.query(query).askAnswer)
+
+
+def _figures_distribution(g, dataset, folder, licence, issued) -> None:
+    """The budget figures as a CSV of their own (`export --format csv` writes figures.csv
+    beside the other tables); in the RDF distributions they are Data Cube observations."""
+    dist = URIRef(f"{data_base()}distribution/figures-csv")
+    g.add((dataset, DCAT.distribution, dist))
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.title, Literal("CSV: budget figures (lasten, baten, saldo)", lang="en")))
+    g.add((dist, DCAT.accessURL, folder))
+    g.add((dist, DCAT.downloadURL, URIRef(f"{folder}csv/figures.csv")))
+    g.add((dist, DCTERMS["format"], EU_FILE_TYPE["CSV"]))
+    g.add((EU_FILE_TYPE["CSV"], RDF.type, DCTERMS.MediaTypeOrExtent))
+    g.add((dist, DCAT.mediaType, IANA["text/csv"]))
+    g.add((IANA["text/csv"], RDF.type, DCTERMS.MediaType))
+    g.add((dist, DCTERMS.license, licence))
+    g.add((dist, DCTERMS.issued, issued))
 
 
 def documents(ds: Dataset | Graph) -> list[DocumentInfo]:
@@ -387,6 +410,8 @@ def dcat_description(ds: Dataset | Graph, options: DcatOptions | None = None) ->
     if contact:
         g.add((dataset, DCAT.contactPoint, contact))
     _distributions(g, dataset, "", access, formats, licence, issued)
+    if "csv" in formats and has_figures(ds):
+        _figures_distribution(g, dataset, access, licence, issued)
 
     for doc in docs:
         # the municipality when the document names one, else whoever publishes the catalogue

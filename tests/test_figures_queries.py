@@ -201,3 +201,21 @@ def test_csv_export_has_every_figure(figures_store, run_cli, tmp_path):
     )
     assert row["municipality"] == "Vlietmond" and row["section"] == "6"
     assert int(row["end"]) - int(row["begin"]) == len(row["cell"])
+
+
+def test_the_dcat_description_lists_the_figures_as_a_distribution(figures_store, run_cli, tmp_path):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import DCAT
+
+    out = tmp_path / "dcat.ttl"
+    result = run_cli("export", "--store", figures_store, "--dcat", out, "--publisher", "gm0307")
+    assert result.code == 0, result.err
+    g = Graph().parse(out, format="turtle")
+    downloads = {str(o) for o in g.objects(None, DCAT.downloadURL)}
+    assert any(d.endswith("csv/figures.csv") for d in downloads)
+    dist = next(
+        g.subjects(
+            DCAT.downloadURL, URIRef(next(d for d in downloads if d.endswith("figures.csv")))
+        )
+    )
+    assert (None, DCAT.distribution, dist) in g
