@@ -334,3 +334,23 @@ def test_each_page_of_a_site_is_in_the_graph_with_its_address(site: Site):
 
     report = validate_graph(g)
     assert report.conforms, str(report)
+
+
+def test_entity_provenance_names_the_page_of_a_mention(site: Site, tmp_path: Path, run_cli):
+    store = tmp_path / "store"
+    args = ["build", site.url, "--store", store, "--delay", "0", "--cache", tmp_path / "c"]
+    assert run_cli(*args, "--allow-unstructured").code == 0
+    out = tmp_path / "rows.csv"
+    result = run_cli(
+        "query", "entity-provenance", "--store", store, "-p", "name=Stichting Welzijn Vlietmond",
+        "--format", "csv", "-o", out,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and all(r["page"].startswith(site.url) for r in rows)
+    source = read_document(address(site.url))
+    for r in rows:
+        part = next(p for p in source.parts if p.url == r["page"])
+        assert part.start <= int(r["start"]) < part.end
