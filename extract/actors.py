@@ -29,7 +29,7 @@ def _municipality(span: Span) -> bool:
     return span.label_ == "PLACE" and span.id_.startswith("place:gm")
 
 
-#: 'X is een veilige gemeente': a copula says what the place is, not what it does
+#: 'X is een dorp': a copula says what the place is, not what it does
 _COPULAS = {"is", "was", "wordt", "werd", "blijft", "bleef", "lijkt", "heet", "telt", "ligt"}
 
 

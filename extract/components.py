@@ -190,7 +190,7 @@ def _opens_name(doc: Doc, i: int) -> bool:
 
 
 def _inner_capitals(tok: Token) -> bool:
-    """'YouChoose', 'CoSIE': a brand with capitals inside, after its first capital."""
+    """'StopNu', 'ZoRA': a brand with capitals inside, after its first capital."""
     t = tok.text
     return (
         tok.is_alpha
@@ -369,7 +369,7 @@ def _listed_names(doc: Doc) -> list[Span]:
 
 
 #: lower-case words that are the first word of a unit's or group's name: 'team Toezicht',
-#: 'werkgroep Participatie', 'meldpunt Kinderopvangtoeslag', 'dorpsbelangen X'
+#: 'werkgroep Mantelzorg', 'meldpunt Kinderopvangtoeslag', 'dorpsbelangen X'
 _UNIT_WORDS = words("unit_words")
 
 
@@ -950,7 +950,7 @@ def _long_form_label(span: Span) -> str | None:
     if span[0].lower_ == "wet" or span[-1].lower_.endswith("wet"):
         return "LAW"
     if _instrument_headed(span):
-        return "INSTRUMENT"  # 'College Uitvoeringsprogramma 2018-2022 (CUP)'
+        return "INSTRUMENT"  # 'Uitvoeringsprogramma Samen 2031 (USP)'
     if any(_is_head(t) for t in span) or any(
         t.lower_ not in common_words() for t in span if t.is_alpha
     ):
@@ -1085,7 +1085,7 @@ def _model_kind(span: Span) -> str | None:
     if label == "PER" or _word_and_year(span):
         return None
     if len(span) == 1 and (len(span.text) == 1 or _compound_head(span[0])):
-        return None  # 'pakket L', 'Re' of 'Re-integratie'
+        return None  # 'deel B', 'Re' of 'Re-integratie'
     name_like = _is_name_like(span)
     if label == "LAW" and any(t.is_alpha for t in span):
         return "Law"
@@ -1096,13 +1096,13 @@ def _model_kind(span: Span) -> str | None:
         and name_like
         and (_instrument_headed(span) or _common_phrase(span))
     ):
-        return "Instrument"  # 'Tweede Tijdvakrapportage 2020': its words say it is a report
+        return "Instrument"  # 'Derde Voortgangsrapportage 2031': its words say it is a report
     if label in {"ORG"} | _PLACE_LABELS and name_like:
         if label in _PLACE_LABELS and not _says_organisation(span):
             if _instrument_headed(span):
-                return "Instrument"  # 'Uitvoeringsplannen Veiligheid' is no place
+                return "Instrument"  # 'Uitvoeringsplannen Wonen' is no place
             if _partner_context(span):
-                return "Organisation"  # 'afspraken met Sedna': one works with a party
+                return "Organisation"  # 'afspraken met Kwintara': one works with a party
             return None if _no_place_word(span) else "Place"
         return "Organisation"  # 'Anna Veldkamp Stichting' is no place, whatever the model says
     multi_title = len(span) >= 2 and all(t.is_title or t.lower_ in _CONNECT for t in span)
@@ -1129,7 +1129,7 @@ def _partner_context(span: Span) -> bool:
 
 
 #: endings of one word that no place name has: abstract nouns ('Bestaanszekerheid',
-#: 'Schuldhulpverlening', 'Inclusie') and inhabitants ('Hagenaars', 'Leidenaren')
+#: 'Schuldhulpverlening', 'Inclusie') and inhabitants ('Zwollenaren', 'Veldhovenaren')
 _NO_PLACE_ENDING = ("heid", "ing", "tie", "sie", "isme", "iteit", "aars", "aren", "ers")
 
 
@@ -1176,7 +1176,7 @@ def _name_kind(span: Span) -> str | None:
             ):
                 return None  # a person's name: policy texts name officials, not partners
     if _common_phrase(span):
-        return "Instrument"  # 'Sociale Benadering Dementie': capitalised words, no proper name
+        return "Instrument"  # 'Lichte Ondersteuning Thuis': capitalised words, no proper name
     return "Organisation"
 
 
@@ -1195,7 +1195,7 @@ _WORD_YEAR = re.compile(r"([A-Za-zà-ÿ]+)((19|20)\d\d)")
 
 
 def _word_and_year(span: Span) -> bool:
-    """'Begroting2019', 'Rekening 2017': a common word and a year, glued by a page export or
+    """'Begroting2019', 'Rekening 2030': a common word and a year, glued by a page export or
     not; a column header, not a name ('Indebuurt033' has no year and no common word)."""
     text = span.text.replace(" ", "")
     m = _WORD_YEAR.fullmatch(text)
@@ -1219,11 +1219,11 @@ def _rule_ok(span: Span) -> bool:
     label = span.label_
     text = span.text
     if len(span) == 1 and not span.id_ and (len(text) == 1 or _compound_head(span[0])):
-        return False  # 'pakket L', 'Re' of 'Re-integratie' (a law's 'Wmo-' still counts)
+        return False  # 'deel B', 'Re' of 'Re-integratie' (a law's 'Wmo-' still counts)
     if label in {"ORG", "PLACE", "INSTRUMENT"} and not span.id_ and _word_and_year(span):
         return False
     if label in {"PLACE", "PLACE_GUESS"} and not span.id_ and _no_place_word(span):
-        return False  # 'voor Hagenaars': inhabitants, not a place
+        return False  # 'voor Zwollenaren': inhabitants, not a place
     if label == "ORG" and len(span) == 1 and text in acronym_stoplist():
         return False
     if label in {"ORG", "INSTRUMENT", "PLACE"} and not span.id_ and span[0].is_sent_start:
@@ -1335,7 +1335,7 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
             and doc[end].text == "!"
             and not doc[end - 1].whitespace_
         ):
-            end += 1  # 'IJmond Werkt!': the exclamation mark is part of the brand
+            end += 1  # 'Veldkracht Werkt!': the exclamation mark is part of the brand
         if end > span.end:
             taken.update(range(span.end, end))
             chosen[i] = Span(
@@ -1348,9 +1348,9 @@ def bg_entity_typer(doc: Doc, model_labels: frozenset[str] = frozenset(MODEL_LAB
 def _around_national_schemes(
     candidates: list[tuple[tuple[int, int, int], Span]],
 ) -> list[tuple[tuple[int, int, int], Span]]:
-    """'SPUK IZA', 'MRA Regiodeal', 'NPO Gooise Meren': a name around a national scheme of the
+    """'SPUK Sport', 'Kempen Regiodeal', 'NPO Veldhoven': a name around a national scheme of the
     gazetteer is that scheme's local form, an Instrument, and outranks the bare scheme; unless
-    a word says it is an organisation ('meldpunt Kinderopvangtoeslag')."""
+    a word says it is an organisation ('meldpunt Huurtoeslag')."""
     schemes = [sp for _, sp in candidates if sp.label_ == "Instrument" and sp.kb_id_]
     out = []
     for rank, span in candidates:
@@ -1373,7 +1373,7 @@ _ROMAN = {"II", "III", "IV", "V", "VI"}
 
 
 def _edition_end(doc: Doc, end: int, taken: set[int]) -> int:
-    """Where a plan's name ends with its edition: 'Sportakkoord II', 'Vangnetregeling 2017',
+    """Where a plan's name ends with its edition: 'Preventieakkoord II', 'Vangnetregeling 2031',
     'Integraal Veiligheidsplan Zandvoort 2023-2026' (a place of the gazetteer, then years)."""
 
     def free(i: int) -> bool:

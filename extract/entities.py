@@ -479,7 +479,7 @@ def _merge(
 def _lone_acronym(entity: Entity, defined: set[str]) -> bool:
     """Two capitals that the document uses once and never spells out ('SW', 'PM'): a heading
     code, an abbreviation of a common phrase or a cut-off word far more often than a partner.
-    Longer ones stay ('samen met RAVU'): partners go by them. National bodies come from the
+    Longer ones stay ('samen met ZORGA'): partners go by them. National bodies come from the
     gazetteer; one defined in the text ('Stichting X (SX)') or named twice stays too."""
     forms = {entity.name, *entity.aliases}
     return (

@@ -522,8 +522,8 @@ def test_a_kind_of_actor_with_a_capital_is_the_local_organisation():
 
 
 def test_a_plan_keeps_its_edition_in_its_name():
-    _, ann = run("We voeren het Sportakkoord II uit en vragen de Vangnetregeling 2031 aan.")
-    find(ann, "Instrument", "Sportakkoord II")
+    _, ann = run("We voeren het Preventieakkoord II uit en vragen de Vangnetregeling 2031 aan.")
+    find(ann, "Instrument", "Preventieakkoord II")
     find(ann, "Instrument", "Vangnetregeling 2031")
 
 
@@ -580,17 +580,17 @@ def test_a_club_is_an_organisation_and_a_province_without_its_hyphen_a_place():
 
 def test_units_keep_their_first_word_and_local_forms_of_national_schemes_are_instruments():
     _, ann = run(
-        "Met de werkgroep Mantelzorg richten we een meldpunt Kinderopvangtoeslag in; "
-        "we zetten de SPUK IZA in."
+        "Met de werkgroep Mantelzorg richten we een meldpunt Huurtoeslag in; "
+        "we zetten de SPUK Sport in."
     )
     find(ann, "Organisation", "werkgroep Mantelzorg")
-    find(ann, "Organisation", "meldpunt Kinderopvangtoeslag")
-    find(ann, "Instrument", "SPUK IZA")
+    find(ann, "Organisation", "meldpunt Huurtoeslag")
+    find(ann, "Instrument", "SPUK Sport")
 
 
 def test_pieces_cut_off_a_word_and_single_letters_are_no_names():
     _, ann = run(
-        "Wij betalen Stichting Zorgzaam voor Re-integratie, pakket L van programma 6 en "
+        "Wij betalen Stichting Zorgzaam voor Re-integratie, deel B van programma 6 en "
         "de Wmo-ondersteuning."
     )
     assert {e.name for e in named(ann, "Organisation").values()} == {"Stichting Zorgzaam"}
@@ -622,8 +622,8 @@ def test_a_municipality_is_known_by_its_common_name_too():
 
 
 def test_capitalised_common_words_without_a_proper_name_name_an_approach():
-    _, ann = run("We werken volgens de Sociale Benadering Dementie met Stichting Zorgzaam.")
-    find(ann, "Instrument", "Sociale Benadering Dementie")
+    _, ann = run("We werken volgens de Lichte Ondersteuning Thuis met Stichting Zorgzaam.")
+    find(ann, "Instrument", "Lichte Ondersteuning Thuis")
     find(ann, "Organisation", "Stichting Zorgzaam")
 
 

@@ -45,7 +45,7 @@ _MISSION = re.compile(r"^(de |onze )?(missie|visie|ambitie)\b.{0,80}\b(luidt|is)
 
 _POINTER = re.compile(r"^(zie|voor (meer )?informatie|meer informatie)\b", re.IGNORECASE)
 
-# another part of the budget named by its number: 'programma 3a', 'paragraaf 4.2'
+# another part of the budget named by its number: 'programma 5b', 'paragraaf 4.2'
 _PART = re.compile(
     r"\b(programma|paragraaf|hoofdstuk|pakket|taakveld|deelprogramma|bijlage)\s+\d+[a-z]?\b",
     re.IGNORECASE,

@@ -146,7 +146,7 @@ BULLET = re.compile(r"^([\u2022\u00b7\u25aa\u25e6\u2023\u2219\u25cf\u25a0\u2013\
 _NUMBERED = re.compile(
     r"^(?P<kw>(?:programma|taakveld|thema|deelprogramma|beleidsveld|beleidsterrein|pakket|"
     r"product|programmaonderdeel|onderdeel)\s+)?"
-    # a number, its parts after dots; an export may put a space after a dot ('7A1. 3 Spelen')
+    # a number, its parts after dots; an export may put a space after a dot ('8A1. 2 Ouders')
     r"(?P<num>\d{1,2}(?:[A-Z]{1,2}\d{0,2})?(?:\.(?: (?=\d{1,2} (?-i:[A-Z])))?\d{1,2})*)(?![\d\w])"
     r"(?P<dot>\.)?"
     r"(?:\s*[:|\-–]\s*|\s+|(?=[A-Z])|$)(?P<rest>\S.*)?$",
