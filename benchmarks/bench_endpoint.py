@@ -43,8 +43,10 @@ from urllib.parse import urlencode
 from beleidsgraaf.graph.queries import list_queries
 from beleidsgraaf.graph.sparql import bind_values
 
+from beleidsgraaf.commands.demo import SAMPLE as DEMO_SAMPLE
+
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "amersfoort-programmabegroting-2021-programma-2.txt"
+SAMPLE = DEMO_SAMPLE  # the bundled sample, as `beleidsgraaf demo` reads it
 ACCEPT = "application/sparql-results+json"
 THREADS_PER_PROCESS = 8
 

@@ -27,8 +27,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from beleidsgraaf.commands.demo import SAMPLE as DEMO_SAMPLE
+
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "amersfoort-programmabegroting-2021-programma-2.txt"
+SAMPLE = DEMO_SAMPLE  # the bundled sample, as `beleidsgraaf demo` reads it
 
 
 @dataclass

@@ -35,10 +35,11 @@ from beleidsgraaf.graph.queries import load_query
 from beleidsgraaf.graph.sparql import run_query
 from beleidsgraaf.graph.store import opened
 
+from beleidsgraaf.commands.demo import SAMPLE as DEMO_SAMPLE
 from beleidsgraaf.pipeline import build
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "amersfoort-programmabegroting-2021-programma-2.txt"
+SAMPLE = DEMO_SAMPLE  # the bundled sample, as `beleidsgraaf demo` reads it
 QUERIES = [
     ("spending-per-task-field", {}),
     ("task-field-across-documents", {"taskfield": "6"}),

@@ -32,8 +32,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from beleidsgraaf.commands.demo import SAMPLE as DEMO_SAMPLE
+
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "amersfoort-programmabegroting-2021-programma-2.txt"
+SAMPLE = DEMO_SAMPLE  # the bundled sample, as `beleidsgraaf demo` reads it
 sys.path.insert(0, str(REPO / "tests"))
 
 CHILD = r"""

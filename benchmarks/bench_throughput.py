@@ -46,8 +46,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from beleidsgraaf.commands.demo import SAMPLE as DEMO_SAMPLE
+
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "amersfoort-programmabegroting-2021-programma-2.txt"
+SAMPLE = DEMO_SAMPLE  # the bundled sample, as `beleidsgraaf demo` reads it
 REALDEV = REPO.parent / "shared" / "realdev"
 ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
