@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 
 import networkx as nx
 from rdflib import Dataset
@@ -41,7 +40,6 @@ __all__ = [
     "add_metrics",
     "filter_network",
     "network_summary",
-    "demo_outputs",
 ]
 
 # Okabe-Ito colours: distinguishable with the common forms of colour blindness.
@@ -478,23 +476,3 @@ def network_summary(G: nx.Graph, limit: int | None = None) -> list[dict]:
     ]
     rows.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["name"]))
     return rows if limit is None else rows[:limit]
-
-
-# --- make demo ---------------------------------------------------------------------------------
-
-
-def demo_outputs(ds: Dataset, out_dir: Path) -> list[Path]:
-    """The partner network of what the store holds, as out/partners.html and .graphml."""
-    from .pictures import to_pyvis, write_graphml
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    G = partner_network(ds)
-    html = out_dir / "partners.html"
-    html.write_text(
-        to_pyvis(G, legend_for(G), title="Partner network"),
-        encoding="utf-8",
-    )
-    graphml = out_dir / "partners.graphml"
-    write_graphml(G, graphml)
-    return [html, graphml]

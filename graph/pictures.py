@@ -20,6 +20,9 @@ from pathlib import Path
 import networkx as nx
 import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rdflib import Dataset
+
+from .network import FACETS, NetworkError, legend_for, network_summary, partner_network
 
 __all__ = [
     "to_pyvis",
@@ -29,6 +32,7 @@ __all__ = [
     "exportable",
     "LARGE",
     "MAX_SENTENCES",
+    "demo_outputs",
 ]
 
 # Above LARGE nodes the page trades looks for speed: straight edges, fewer layout iterations,
@@ -186,7 +190,6 @@ def _vis_data(G: nx.Graph) -> tuple[list[dict], list[dict]]:
 
 
 def _facets(G: nx.Graph) -> dict[str, list[str]]:
-    from .network import FACETS
 
     out: dict[str, set[str]] = {key: set() for key in FACETS}
     for _, d in G.nodes(data=True):
@@ -219,7 +222,6 @@ def to_pyvis(
     `legend` maps a label to a colour (graph/network.py `legend_for`); `summary` rows come from
     `network_summary` (computed here when not given).
     """
-    from .network import network_summary
 
     nodes, edges = _vis_data(G)
     rows = summary if summary is not None else network_summary(G, limit=25)
@@ -256,8 +258,6 @@ def to_png(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
-
-    from .network import NetworkError
 
     path = Path(path)
     n = G.number_of_nodes()
@@ -339,3 +339,15 @@ def write_gexf(G: nx.Graph, path: str | Path) -> Path:
             d["viz"]["size"] = float(_node_size(int(d.get("degree", 0))))
     nx.write_gexf(H, path)
     return path
+
+
+def demo_outputs(ds: Dataset, out_dir: Path) -> list[Path]:
+    """The partner network of what the store holds, as out/partners.html and .graphml."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    G = partner_network(ds)
+    html = out_dir / "partners.html"
+    html.write_text(to_pyvis(G, legend_for(G), title="Partner network"), encoding="utf-8")
+    graphml = out_dir / "partners.graphml"
+    write_graphml(G, graphml)
+    return [html, graphml]

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from beleidsgraaf.graph.export import FORMAT_SUFFIX, serialize
-from beleidsgraaf.graph.network import demo_outputs
+from beleidsgraaf.graph.pictures import demo_outputs
 from beleidsgraaf.graph.store import opened
 from beleidsgraaf.graph.summary import class_counts, top_partners
 from beleidsgraaf.pipeline import build
