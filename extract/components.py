@@ -77,34 +77,13 @@ _ORG_APPOSITION = words("org_apposition")
 
 
 _YEAR = re.compile(r"(19|20)\d\d")
-_LAW_ABBREVIATION = re.compile(r"^W[b-df-hj-np-tv-z][a-z]{1,4}$")  # Wsnp, Wlz; not Waal
-
-
-def _law_abbreviations(doc: Doc) -> list[Span]:
-    """'in de Wsnp terechtkomen': the short name of a law is a W, a consonant and a few
-    lower-case letters after 'de', and no common word ('langs de Waal' is no law)."""
-    words = common_words()
-    listed = {i for sp in doc.spans.get(RULES_KEY, []) if sp.id_ for i in range(sp.start, sp.end)}
-    spans = []
-    for tok in doc[1:]:
-        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-        if (
-            _LAW_ABBREVIATION.match(tok.text)
-            and tok.lower_ not in words
-            and doc[tok.i - 1].text == "de"  # 'De Wolden' is a name with its article
-            and not tok.is_sent_start
-            and tok.i not in listed
-            and (nxt is None or not nxt.text[:1].isupper())
-        ):
-            spans.append(Span(doc, tok.i, tok.i + 1, label="LAW"))
-    return spans
 
 
 def _law_spans(doc: Doc) -> list[Span]:
     """'Wet verplichte GGZ', 'wet Inburgering', 'Wet meldcode huiselijk geweld en
     kindermishandeling': the word Wet plus the words of its name, up to where the sentence
     goes on."""
-    spans = _law_abbreviations(doc)
+    spans = []
     for tok in doc:
         if tok.lower_ != "wet":
             continue
@@ -198,11 +177,6 @@ def _inner_capitals(tok: Token) -> bool:
         and any(c.islower() for c in t)
         and any(c.isupper() for c in t[1:])
     )
-
-
-def _camel(tok: Token) -> bool:
-    """'rivierWonen': a brand written with a lower-case first letter."""
-    return tok.is_alpha and tok.text[:1].islower() and any(c.isupper() for c in tok.text[1:])
 
 
 def _name_run(doc: Doc, start: int, lists: bool = True) -> int:
@@ -304,8 +278,6 @@ def _named_heads(doc: Doc) -> list[Span]:
                 i += 1
         if is_org and i < len(doc) and doc[i].lower_ in {"regio", "arbeidsmarktregio"}:
             i += 1
-        if i == tok.i + 1 and i < len(doc) and _opens_name(doc, i):
-            continue  # 'Zorgaanbieder Stichting X': a description before the name
         end = (
             _name_run(doc, i)
             if i < len(doc) and doc[i].text[:1].isupper() and not doc[i].is_sent_start
@@ -357,7 +329,7 @@ def _listed_names(doc: Doc) -> list[Span]:
         while i < len(doc):
             if doc[i].lower_ in {"de", "het"} and i + 1 < len(doc) and _capitalised(doc[i + 1]):
                 i += 1
-            if not ((_capitalised(doc[i]) or _camel(doc[i])) and not doc[i].is_sent_start):
+            if not (_capitalised(doc[i]) and not doc[i].is_sent_start):
                 break
             end = max(_name_run(doc, i, lists=False), i + 1)
             spans.append(Span(doc, i, end, label="ORG"))
@@ -419,24 +391,6 @@ def _proper_runs(doc: Doc) -> list[Span]:
         else:
             i += 1
     return spans
-
-
-def _named_groups(doc: Doc, spans: list[Span]) -> list[Span]:
-    """A capitalised kind of actor followed by a name is one organisation: 'Sociale Wijkteams
-    Hanzestad', 'Voedselbank Hanzestad'."""
-    out = []
-    for span in spans:
-        if span.label_ != "ACTORGROUP" or not span[0].text[:1].isupper() or span.end >= len(doc):
-            continue
-        nxt = doc[span.end]
-        if _opens_name(doc, span.end):
-            continue  # 'Zorgaanbieder Stichting X': the name starts at Stichting
-        if nxt.text[:1].isupper() and not nxt.is_sent_start:
-            start = span.start
-            if start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_start:
-                start -= 1
-            out.append(Span(doc, start, _name_run(doc, span.end, lists=False), label="ORG"))
-    return out
 
 
 def _finite_or_participle(tok: Token) -> bool:
@@ -605,64 +559,6 @@ def _concept_spans(doc: Doc) -> list[Span]:
     return spans
 
 
-def _methods(doc: Doc) -> list[Span]:
-    """Named methods written as an acronym with pluses: 'MDA++'."""
-    return [
-        Span(doc, t.i, t.i + 1, label="INSTRUMENT")
-        for t in doc
-        if re.fullmatch(r"[A-Z]{2,}\+{1,2}", t.text)
-    ]
-
-
-def _extend_instruments(doc: Doc, spans: list[Span]) -> list[Span]:
-    """'Deltaplan wonen' (plan word + one noun closing the clause), 'stedelijk netwerk
-    Integratie' (a leading adjective); a cue word right before a quoted name is no name."""
-    out = []
-    for span in spans:
-        if span.label_ != "INSTRUMENT":
-            out.append(span)
-            continue
-        start, end = span.start, span.end
-        quoted = start > 0 and doc[start - 1].text in _QUOTES
-        if end < len(doc) and doc[end].text in _QUOTES and len(span) == 1 and not quoted:
-            continue
-        if len(span) == 1 and end + 1 < len(doc):
-            nxt, after = doc[end], doc[end + 1]
-            function_word = nxt.pos_ in {
-                "ADP",
-                "DET",
-                "AUX",
-                "CCONJ",
-                "SCONJ",
-                "CONJ",
-                "PRON",
-                "ADV",
-            }
-            participle = re.fullmatch(r"\w*ge\w+[dt]", nxt.lower_) is not None
-            nounish = not participle and (nxt.pos_ == "NOUN" or nxt.lower_.endswith("en"))
-            if (
-                nxt.is_lower
-                and nxt.is_alpha
-                and nounish
-                and not function_word
-                and (after.is_punct or after.pos_ in {"AUX", "VERB"})
-            ):
-                end += 1
-        if (
-            start > 0
-            and doc[start].is_lower
-            and doc[start - 1].pos_ == "ADJ"
-            and doc[start - 1].is_lower
-        ):
-            start -= 1
-        out.append(Span(doc, start, end, label=span.label, kb_id=span.kb_id, span_id=span.id))
-    return out
-
-
-_EVENT_HEADS = {"dag", "week", "maand", "jaar"}
-_PLACE_PREPOSITIONS = {"in", "uit", "rond", "vanuit", "te", "naar", "binnen"}
-
-
 def _hyphen_heads(doc: Doc) -> list[Span]:
     """'Wmo-raad Tilburg', 'JOGG-aanpak', 'SAVE-teams': a name, a hyphen and a word that
     says what kind of thing it is."""
@@ -684,23 +580,6 @@ def _hyphen_heads(doc: Doc) -> list[Span]:
         if end < len(doc) and _capitalised(doc[end]) and not doc[end].is_sent_start:
             end = _name_run(doc, end, lists=False)
         spans.append(Span(doc, tok.i - 1, end, label=label))
-    return spans
-
-
-def _events(doc: Doc) -> list[Span]:
-    """'Week tegen Eenzaamheid', 'Dag van de Mantelzorg': named days and weeks are campaigns."""
-    spans = []
-    for tok in doc:
-        if tok.lower_ not in _EVENT_HEADS or not tok.text[:1].isupper() or tok.i + 2 >= len(doc):
-            continue
-        i = tok.i + 1
-        if doc[i].lower_ not in {"van", "tegen", "voor", "zonder"}:
-            continue
-        i += 1
-        if i < len(doc) and doc[i].lower_ in {"de", "het"}:
-            i += 1
-        if i < len(doc) and _capitalised(doc[i]):
-            spans.append(Span(doc, tok.i, _name_run(doc, i, lists=False), label="INSTRUMENT"))
     return spans
 
 
@@ -739,66 +618,6 @@ _COMPASS = {
 }
 
 
-def _preposition_places(doc: Doc) -> list[Span]:
-    """'in Hollandscheveld', 'vanuit Zijlvest en Oldemarne': a capitalised word that is not a
-    common word, right after a preposition of place, is most likely a place."""
-    spans = []
-    words = common_words()
-    for tok in doc:
-        if tok.lower_ not in _PLACE_PREPOSITIONS:
-            continue
-        i = tok.i + 1
-        if (
-            i < len(doc)
-            and doc[i].lower_ in {"de", "het"}
-            and i + 1 < len(doc)
-            and _capitalised(doc[i + 1])
-        ):
-            i += 1
-        while (
-            i < len(doc)
-            and _capitalised(doc[i])
-            and not doc[i].is_sent_start
-            and not _is_head(doc[i])
-        ):
-            after = doc[i + 1] if i + 1 < len(doc) else None
-            if (
-                doc[i].lower_ in words
-                or (after is not None and _capitalised(after))
-                or doc[i].text.endswith("-")
-            ):
-                break
-            adjectival = doc[i - 1].lower_ in {"de", "het"} or doc[i].lower_.endswith(
-                ("se", "sche")
-            )
-            if (
-                adjectival
-                and after is not None
-                and after.is_alpha
-                and after.is_lower
-                and after.lower_ not in {"en", "of"}
-            ):
-                break  # 'de Amersfoortse wijken': a word describing the next one
-            spans.append(Span(doc, i, i + 1, label="PLACE_GUESS"))
-            i += 1
-            while (
-                i + 2 < len(doc)
-                and doc[i].lower_ in {"en", ","}
-                and _named_with_article(doc, i + 1)
-            ):
-                spans.append(Span(doc, i + 1, i + 3, label="PLACE"))
-                i += 3  # 'in Veenhoek, De Bleek en ...': a listed name with its own article
-            if i + 1 < len(doc) and doc[i].lower_ in {"en", ","}:
-                j = i + 1
-                if j + 1 < len(doc) and doc[j].lower_ in {"de", "het"}:
-                    j += 1
-                if _capitalised(doc[j]):
-                    i = j
-                    continue
-            break
-    return spans
-
-
 def _named_with_article(doc: Doc, i: int) -> bool:
     """'De Weide' in mid-sentence: the capital says the article is part of the name."""
     nxt = doc[i + 1] if i + 1 < len(doc) else None
@@ -816,15 +635,13 @@ def _named_with_article(doc: Doc, i: int) -> bool:
 #: component's config (``disabled``), which is how the ablation in docs/quality.md measures
 #: what each earns. Groups that read the spans found so far come after the ones they read.
 NAME_RULE_GROUPS = (
-    "laws",  # 'Wet ...', '...wet', law abbreviations
+    "laws",  # 'Wet ...' and the words of its name
     "instruments",  # quoted and cue-word instrument names, their variants
     "council",  # the council and the college
-    "places",  # place cues ('de wijk X') and places after prepositions
-    "concepts",  # capitalised concepts and methods
+    "places",  # place cues: 'de wijken X en Y'
+    "concepts",  # capitalised common words: 'Positieve Gezondheid'
     "names",  # named heads, appositions, proper-name runs, hyphen heads, listed names
-    "events",  # 'X-dag', 'Week van de X'
-    "groups",  # named groups, regional branches, slash pairs (read the spans above)
-    "extend",  # instrument names extended over what follows them
+    "groups",  # regional branches and slash pairs (read the spans above)
 )
 
 
@@ -850,20 +667,15 @@ class NameRules:
         if "places" in on:
             group += _place_spans(doc)
         if "concepts" in on:
-            group += _concept_spans(doc) + _methods(doc)
+            group += _concept_spans(doc)
         if "names" in on:
             group += _named_heads(doc) + _appositions(doc) + _proper_runs(doc)
             group += _hyphen_heads(doc)
-        if "events" in on:
-            group += _events(doc)
-        if "places" in on:
-            group += _preposition_places(doc)
         if "names" in on:
             group += _listed_names(doc)
         if "groups" in on:
-            group += _named_groups(doc, group) + _regional_branches(doc, group)
-            group += _slash_pairs(doc, group)
-        doc.spans[RULES_KEY] = _extend_instruments(doc, group) if "extend" in on else group
+            group += _regional_branches(doc, group) + _slash_pairs(doc, group)
+        doc.spans[RULES_KEY] = group
         doc._.bg_name_variants = variants
         return doc
 
@@ -964,7 +776,6 @@ def _long_form_label(span: Span) -> str | None:
 
 _KIND = {
     "ORG_SPECIFIC": "Organisation",
-    "PLACE_GUESS": "Place",
     "CONCEPT": "Instrument",
     "LAW": "Law",
     "ORG": "Organisation",
@@ -976,7 +787,6 @@ _ARTICLES = {"de", "het", "een", "'s"}
 _VERBAL_ENDINGS = ("en", "ing", "heid", "tie", "ie", "eren")
 _PRIORITY = {
     "ORG_SPECIFIC": 5,
-    "PLACE_GUESS": 2,
     "CONCEPT": 2,
     "gazetteer": 5,
     "ACTORGROUP": 4,
@@ -991,7 +801,7 @@ _PRIORITY = {
 def _clean(span: Span) -> Span | None:
     doc = span.doc
     start, end = span.start, span.end
-    place = span.label_ in {"PLACE", "PLACE_GUESS", "LOC"}  # 'De Weide', 'De Bilt'
+    place = span.label_ in {"PLACE", "LOC"}  # 'De Weide', 'De Bilt'
     while start < end and (
         doc[start].is_space
         or doc[start].is_punct
@@ -1222,7 +1032,7 @@ def _rule_ok(span: Span) -> bool:
         return False  # 'deel B', 'Re' of 'Re-integratie' (a law's 'Wmo-' still counts)
     if label in {"ORG", "PLACE", "INSTRUMENT"} and not span.id_ and _word_and_year(span):
         return False
-    if label in {"PLACE", "PLACE_GUESS"} and not span.id_ and _no_place_word(span):
+    if label == "PLACE" and not span.id_ and _no_place_word(span):
         return False  # 'voor Zwollenaren': inhabitants, not a place
     if label == "ORG" and len(span) == 1 and text in acronym_stoplist():
         return False

