@@ -559,30 +559,6 @@ def _concept_spans(doc: Doc) -> list[Span]:
     return spans
 
 
-def _hyphen_heads(doc: Doc) -> list[Span]:
-    """'Wmo-raad Tilburg', 'JOGG-aanpak', 'SAVE-teams': a name, a hyphen and a word that
-    says what kind of thing it is."""
-    spans = []
-    for tok in doc:
-        if tok.text != "-" or tok.i == 0 or tok.i + 1 >= len(doc) or tok.whitespace_:
-            continue
-        left, head = doc[tok.i - 1], doc[tok.i + 1]
-        if not left.text[:1].isupper() or doc[tok.i - 1].whitespace_:
-            continue
-        low = head.lower_
-        if _ORG_HEAD.match(low) or low in _ORG_PREFIXES:
-            label = "ORG_SPECIFIC"  # 'Wmo-raad Tilburg' is more than the law inside it
-        elif _INSTRUMENT_HEAD.match(low):
-            label = "INSTRUMENT"
-        else:
-            continue
-        end = tok.i + 2
-        if end < len(doc) and _capitalised(doc[end]) and not doc[end].is_sent_start:
-            end = _name_run(doc, end, lists=False)
-        spans.append(Span(doc, tok.i - 1, end, label=label))
-    return spans
-
-
 def _regional_branches(doc: Doc, spans: list[Span]) -> list[Span]:
     """A national name followed by a region is a regional organisation: 'Veilig Thuis
     Groningen', 'GGD Drenthe' (the national brand keeps its own entity elsewhere); so is a
@@ -640,7 +616,7 @@ NAME_RULE_GROUPS = (
     "council",  # the council and the college
     "places",  # place cues: 'de wijken X en Y'
     "concepts",  # capitalised common words: 'Positieve Gezondheid'
-    "names",  # named heads, appositions, proper-name runs, hyphen heads, listed names
+    "names",  # named heads, appositions, proper-name runs, listed names
     "groups",  # regional branches and slash pairs (read the spans above)
 )
 
@@ -670,7 +646,6 @@ class NameRules:
             group += _concept_spans(doc)
         if "names" in on:
             group += _named_heads(doc) + _appositions(doc) + _proper_runs(doc)
-            group += _hyphen_heads(doc)
         if "names" in on:
             group += _listed_names(doc)
         if "groups" in on:
