@@ -470,31 +470,6 @@ def _instrument_spans(doc: Doc, variants: list[tuple[Span, Span]]) -> list[Span]
     return spans
 
 
-def _council_spans(doc: Doc) -> list[Span]:
-    """The council and the executive, which every municipality has: 'de raad', 'het college
-    (van B&W)'. Their names are the same everywhere; the IRI is scoped to the municipality."""
-    spans = []
-    for tok in doc:
-        prev = doc[tok.i - 1].lower_ if tok.i else ""
-        nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
-        if (
-            tok.lower_ in {"raad", "gemeenteraad"}
-            and (prev == "de" or tok.lower_ == "gemeenteraad")
-            and nxt != "van"
-        ):
-            spans.append(Span(doc, tok.i, tok.i + 1, label="ORG"))
-        elif tok.lower_ == "college" and prev == "het":
-            end = tok.i + 1
-            if (
-                nxt == "van"
-                and tok.i + 2 < len(doc)
-                and doc[tok.i + 2].text in {"B&W", "burgemeester"}
-            ):
-                end = tok.i + 3 if doc[tok.i + 2].text == "B&W" else min(len(doc), tok.i + 5)
-            spans.append(Span(doc, tok.i, end, label="ORG"))
-    return spans
-
-
 def _slash_pairs(doc: Doc, spans: list[Span]) -> list[Span]:
     """'RWA/Amfors': a name, a slash and a capitalised word is a second name of the same kind."""
     out = []
@@ -613,7 +588,6 @@ def _named_with_article(doc: Doc, i: int) -> bool:
 NAME_RULE_GROUPS = (
     "laws",  # 'Wet ...' and the words of its name
     "instruments",  # quoted and cue-word instrument names, their variants
-    "council",  # the council and the college
     "places",  # place cues: 'de wijken X en Y'
     "concepts",  # capitalised common words: 'Positieve Gezondheid'
     "names",  # named heads, appositions, proper-name runs, listed names
@@ -638,8 +612,6 @@ class NameRules:
             group += _law_spans(doc)
         if "instruments" in on:
             group += _instrument_spans(doc, variants)
-        if "council" in on:
-            group += _council_spans(doc)
         if "places" in on:
             group += _place_spans(doc)
         if "concepts" in on:
@@ -1009,6 +981,9 @@ def _rule_ok(span: Span) -> bool:
         return False
     if label == "PLACE" and not span.id_ and _no_place_word(span):
         return False  # 'voor Zwollenaren': inhabitants, not a place
+    after = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
+    if text == "raad" and after == "van":
+        return False  # 'de raad van toezicht' of an organisation is not the council
     if label == "ORG" and len(span) == 1 and text in acronym_stoplist():
         return False
     if label in {"ORG", "INSTRUMENT", "PLACE"} and not span.id_ and span[0].is_sent_start:

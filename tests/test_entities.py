@@ -183,6 +183,12 @@ def test_council_and_college_are_organisations():
     find(ann, "Organisation", "college")
 
 
+def test_a_board_of_an_organisation_is_not_the_council():
+    _, ann = run("De raad van toezicht van Stichting Zorgzaam keurt het jaarplan goed.")
+    assert not [e for e in ann.entities if e.name.lower() in {"raad", "de raad"}]
+    find(ann, "Organisation", "Stichting Zorgzaam")
+
+
 def test_relations_point_at_words_inside_their_activity():
     text, ann = run(
         "Samen met Stichting Overstag en het UWV voeren we de Participatiewet uit. Huisartsen "
