@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -424,9 +424,9 @@ def _title_run(doc: Doc, start: int, limit: int = 7) -> int:
     return end
 
 
-def _instrument_spans(doc: Doc, variants: list[tuple[Span, Span]]) -> list[Span]:
+def _instrument_spans(doc: Doc) -> list[Span]:
     """Quoted names after a cue ('programma ‘Wonen en zorg’') and cue word + capitalised name;
-    (bare name, name with cue) pairs go to `variants`."""
+    (bare name, name with cue) pairs go to doc._.bg_name_variants."""
     spans = []
     for tok in doc:
         # a quoted name: programma 'Wonen en zorg', de zogeheten 'doorbraakaanpak'
@@ -464,7 +464,7 @@ def _instrument_spans(doc: Doc, variants: list[tuple[Span, Span]]) -> list[Span]
                     continue
                 if tok.is_lower:  # 'beleidskader Opvang en Bescherming'; the bare name is a variant
                     spans.append(Span(doc, tok.i, end, label="INSTRUMENT"))
-                    variants.append((doc[tok.i + 1 : end], doc[tok.i : end]))
+                    doc._.bg_name_variants.append((doc[tok.i + 1 : end], doc[tok.i : end]))
                 else:
                     spans.append(Span(doc, tok.i + 1, end, label="INSTRUMENT"))
     return spans
@@ -584,15 +584,24 @@ def _named_with_article(doc: Doc, i: int) -> bool:
 
 #: The rule groups of `bg_name_rules`, in the order they run; each can be switched off in the
 #: component's config (``disabled``), which is how the ablation in docs/quality.md measures
-#: what each earns. Groups that read the spans found so far come after the ones they read.
-NAME_RULE_GROUPS = (
-    "laws",  # 'Wet ...' and the words of its name
-    "instruments",  # quoted and cue-word instrument names, their variants
-    "places",  # place cues: 'de wijken X en Y'
-    "concepts",  # capitalised common words: 'Positieve Gezondheid'
-    "names",  # named heads, appositions, proper-name runs, listed names
-    "groups",  # regional branches and slash pairs (read the spans above)
-)
+#: what each earns. A group's rules get the doc and the spans found so far.
+_NAME_RULES: dict[str, Callable[[Doc, list[Span]], list[Span]]] = {
+    # 'Wet ...' and the words of its name
+    "laws": lambda doc, found: _law_spans(doc),
+    # quoted and cue-word instrument names, their variants
+    "instruments": lambda doc, found: _instrument_spans(doc),
+    # place cues: 'de wijken X en Y'
+    "places": lambda doc, found: _place_spans(doc),
+    # capitalised common words: 'Positieve Gezondheid'
+    "concepts": lambda doc, found: _concept_spans(doc),
+    # named heads, appositions, proper-name runs, listed names
+    "names": lambda doc, found: (
+        _named_heads(doc) + _appositions(doc) + _proper_runs(doc) + _listed_names(doc)
+    ),
+    # regional branches and slash pairs (read the spans above)
+    "groups": lambda doc, found: _regional_branches(doc, found) + _slash_pairs(doc, found),
+}
+NAME_RULE_GROUPS = tuple(_NAME_RULES)
 
 
 class NameRules:
@@ -602,28 +611,14 @@ class NameRules:
         unknown = set(disabled) - set(NAME_RULE_GROUPS)
         if unknown:
             raise ValueError(f"unknown rule groups {sorted(unknown)}; known: {NAME_RULE_GROUPS}")
-        self.on = {g for g in NAME_RULE_GROUPS if g not in disabled}
+        self.rules = [rules for g, rules in _NAME_RULES.items() if g not in disabled]
 
     def __call__(self, doc: Doc) -> Doc:
-        on = self.on
-        group = list(doc.spans.get(RULES_KEY, []))
-        variants: list[tuple[Span, Span]] = []
-        if "laws" in on:
-            group += _law_spans(doc)
-        if "instruments" in on:
-            group += _instrument_spans(doc, variants)
-        if "places" in on:
-            group += _place_spans(doc)
-        if "concepts" in on:
-            group += _concept_spans(doc)
-        if "names" in on:
-            group += _named_heads(doc) + _appositions(doc) + _proper_runs(doc)
-        if "names" in on:
-            group += _listed_names(doc)
-        if "groups" in on:
-            group += _regional_branches(doc, group) + _slash_pairs(doc, group)
-        doc.spans[RULES_KEY] = group
-        doc._.bg_name_variants = variants
+        found = list(doc.spans.get(RULES_KEY, []))
+        doc._.bg_name_variants = []
+        for rules in self.rules:
+            found += rules(doc, found)
+        doc.spans[RULES_KEY] = found
         return doc
 
 
