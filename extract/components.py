@@ -77,6 +77,7 @@ _ORG_APPOSITION = words("org_apposition")
 
 
 _YEAR = re.compile(r"(19|20)\d\d")
+_YEARS = re.compile(r"(19|20)\d\d([-–/](19|20)\d\d)?")  # '2031', '2023-2026' in one token
 
 
 def _law_spans(doc: Doc) -> list[Span]:
@@ -417,11 +418,20 @@ def _title_run(doc: Doc, start: int, limit: int = 7) -> int:
         doc[clause_end].is_punct
         or doc[clause_end].is_space
         or (clause_end >= end and _finite_or_participle(doc[clause_end]))
+        or (clause_end >= end and _coordinates(doc, clause_end))
     ):
         clause_end += 1
+    while clause_end > end and doc[clause_end - 1].lower_ in _PARTICLES:
+        clause_end -= 1  # 'stelt het plan X vast': the verb's particle closes the clause
     if clause_end - start <= limit and clause_end > end:
         return clause_end
     return end
+
+
+def _coordinates(doc: Doc, i: int) -> bool:
+    """'en de ...', 'of het ...': a second noun phrase starts; the name has ended."""
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    return doc[i].lower_ in {"en", "of"} and nxt is not None and nxt.pos_ == "DET"
 
 
 def _instrument_spans(doc: Doc) -> list[Span]:
@@ -465,8 +475,8 @@ def _instrument_spans(doc: Doc) -> list[Span]:
                 if tok.is_lower:  # 'beleidskader Opvang en Bescherming'; the bare name is a variant
                     spans.append(Span(doc, tok.i, end, label="INSTRUMENT"))
                     doc._.bg_name_variants.append((doc[tok.i + 1 : end], doc[tok.i : end]))
-                else:
-                    spans.append(Span(doc, tok.i + 1, end, label="INSTRUMENT"))
+                else:  # 'Beleidsplan Wonen': the capitalised cue is the name's first word
+                    spans.append(Span(doc, tok.i, end, label="INSTRUMENT"))
     return spans
 
 
@@ -1140,7 +1150,7 @@ def _edition_end(doc: Doc, end: int, taken: set[int]) -> int:
     place = [s for s in doc.spans.get(RULES_KEY, []) if s.start == i and s.id_.startswith("place:")]
     if place and all(free(k) for k in range(place[0].start, place[0].end)):
         i = place[0].end
-    if not (free(i) and _YEAR.fullmatch(doc[i].text)):
+    if not (free(i) and _YEARS.fullmatch(doc[i].text)):
         return end
     i += 1
     if free(i + 1) and doc[i].text in {"-", "–", "/"} and _YEAR.fullmatch(doc[i + 1].text):

@@ -233,6 +233,18 @@ def test_cue_phrases_give_roles_to_the_parties_they_introduce():
 # (id, activity text, names that must be found as (kind, name), names that must not be)
 BOUNDARIES = [
     (
+        "a-capitalised-plan-word-opens-the-name-and-a-particle-closes-the-clause",
+        "Het college stelt het Beleidsplan Wonen 2023-2026 vast.",
+        [("Instrument", "Beleidsplan Wonen 2023-2026")],
+        [("Instrument", "Wonen 2023-2026 vast"), ("Instrument", "Beleidsplan")],
+    ),
+    (
+        "a-year-range-in-one-token-is-the-plans-edition",
+        "We werken met het Veiligheidsplan Oosterdam 2025-2028 en de wijkteams.",
+        [("Instrument", "Veiligheidsplan Oosterdam 2025-2028")],
+        [],
+    ),
+    (
         "law-stops-before-particle-and-preposition",
         "We voeren de Wet gemeentelijke schuldhulpverlening uit via het team Geldzorg.",
         [("Law", "Wet gemeentelijke schuldhulpverlening")],
