@@ -18,9 +18,11 @@ from beleidsgraaf.graph.store import opened, replace_graph
 from pyld import jsonld
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from beleidsgraaf.namespaces import BG, ITSRDF, NIF
+
+ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology"
 
 NNI = URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 OTHER = URIRef("https://w3id.org/beleidsgraaf/id/testgemeente/nota")
@@ -141,6 +143,20 @@ def test_context_file_terms_are_distinct_and_resolve():
     assert all(len(terms) == 1 for terms in ids.values()), ids
     expanded = jsonld.expand({"@context": context, "@id": "urn:x", "involves": "urn:y"})
     assert expanded[0]["https://w3id.org/beleidsgraaf/def#involves"] == [{"@id": "urn:y"}]
+
+
+def test_context_has_a_term_for_every_class_of_the_ontology():
+    """A JSON-LD reader sees `"type": "Page"`, not a full IRI, for every class the data uses."""
+    ontology = Graph()
+    for name in ("beleidsgraaf.ttl", "figures.ttl"):
+        ontology.parse(ONTOLOGY / name)
+    context = jsonld_context()
+    expanded = jsonld.expand(
+        {"@context": context, "@id": "urn:x", "@type": [t for t in context if t[:1].isupper()]}
+    )
+    named = set(expanded[0]["@type"])
+    classes = {str(c) for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
+    assert classes - named == set()
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
