@@ -1,6 +1,7 @@
 """`build --cluster`: Dask workers extract, this process writes. The store must end up as after
 a one-process build, also when a worker dies midway or a document raises; the named queries
-answer on it as on the one-process store. (Speed: benchmarks/bench_throughput.py --cluster, never here.)"""
+answer on it as on the one-process store. (Speed: benchmarks/bench_throughput.py --cluster,
+never here.)"""
 
 from __future__ import annotations
 
