@@ -16,12 +16,13 @@ _USER_ERRORS: tuple[type[BaseException], ...] = (CommandError,)
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
+    from beleidsgraaf.cluster import ClusterError
     from beleidsgraaf.evaluate import EvaluationError
     from beleidsgraaf.extract.reader import ReaderError
     from beleidsgraaf.graph.sparql import QueryError
     from beleidsgraaf.graph.store import StoreError
 
-    found = [EvaluationError, ReaderError, QueryError, StoreError]
+    found = [ClusterError, EvaluationError, ReaderError, QueryError, StoreError]
     try:
         from beleidsgraaf.extract.language import ModelNotFoundError
 

@@ -140,6 +140,8 @@ def build(
     taakvelden: str | Path | None = None,
     n_process: int = 1,
     on_compact: Callable[[], None] | None = None,
+    cluster: str | None = None,
+    skip_stored: bool = False,
 ) -> list[BuildResult]:
     """Build each document into its own named graph of the store at `store`.
 
@@ -150,17 +152,32 @@ def build(
     extracted in that many worker processes; this process alone writes the store, each
     document still in one transaction and in the given order. An interrupt (Ctrl-C) between
     or during documents leaves every finished one in the store. When the run wrote a good
-    part of the store, it is compacted at the end (faster queries).
+    part of the store, it is compacted at the end (faster queries). With `cluster` (`local:N`
+    or a Dask scheduler's address, beleidsgraaf/cluster.py) the workers are those of a Dask
+    cluster instead, and `n_process` is not used; the store is written here as above. With
+    `skip_stored`, a document whose own graph already holds this very content (same sha256) is
+    passed over instead of built again: a rerun does only what an interrupted one left.
     """
     options = _Options(
         municipality, year, spacy_model, entities, skip_duplicates, allow_unstructured,
-        taakvelden, n_process,
+        taakvelden, n_process, skip_stored,
     )  # fmt: skip
     results: list[BuildResult] = []
     files = expand_paths(paths)
-    # worker processes are forked before the store is opened: they never touch it
-    with _workers(options, n_process if len(files) > 1 else 1) as pool, opened(store) as ds:
-        stream = _parallel(ds, files, options, pool) if pool else _stream(ds, files, options)
+    # worker processes are started before the store is opened: they never touch it
+    if cluster:
+        from beleidsgraaf import cluster as dask_cluster
+
+        workers = dask_cluster.connected(cluster)
+    else:
+        workers = _workers(options, n_process if len(files) > 1 else 1)
+    with workers as pool, opened(store) as ds:
+        if cluster:
+            stream = dask_cluster.stream(ds, files, options, pool)
+        elif pool:
+            stream = _parallel(ds, files, options, pool)
+        else:
+            stream = _stream(ds, files, options)
         for result in stream:
             results.append(result)
             if on_result is not None:
@@ -182,6 +199,14 @@ class _Options:
     allow_unstructured: bool
     taakvelden: str | Path | None
     n_process: int
+    skip_stored: bool = False
+
+    def passes_over(self, previous: URIRef | None, iri: URIRef | None) -> bool:
+        """Whether a document is not built because graph `previous` holds its content:
+        another document's (a duplicate), or its own (with `skip_stored`)."""
+        if previous is None:
+            return False
+        return self.skip_duplicates if previous != iri else self.skip_stored
 
 
 @dataclass
@@ -226,8 +251,8 @@ def _prepare(path: Path, opt: _Options, previous_of: Callable[[str], URIRef | No
         return job
     job.meta = document_meta(source, opt.municipality, opt.year)
     job.sha256, job.iri = source.sha256, document_iri(job.meta.municipality, _stem(source))
-    previous = previous_of(source.sha256) if opt.skip_duplicates else None
-    if previous is not None and previous != job.iri:
+    previous = previous_of(source.sha256) if opt.skip_duplicates or opt.skip_stored else None
+    if opt.passes_over(previous, job.iri):
         job.maybe_duplicate = True
         return job
     try:
@@ -308,11 +333,12 @@ def _finish(ds: Dataset, job: _Job, opt: _Options, flush: _Flush) -> BuildResult
     result = BuildResult(job.path, "failed", job.message)
     if job.failed_early:
         return result
-    if opt.skip_duplicates:
+    if opt.skip_duplicates or opt.skip_stored:
         previous = find_by_sha256(ds, job.sha256)
-        if previous is not None and previous != job.iri:
+        if opt.passes_over(previous, job.iri):
             result.status = "skipped"
-            result.message = f"same content as {previous} (sha256 {job.sha256[:12]}…)"
+            same = "already stored as" if previous == job.iri else "same content as"
+            result.message = f"{same} {previous} (sha256 {job.sha256[:12]}…)"
             return result
     if job.maybe_duplicate:  # it was when it was read, no longer: build it now, on its own
         job = _extracted(_prepare(job.path, opt, lambda sha256: None), opt)

@@ -13,24 +13,29 @@ folder), so the rows compare code, not installations:
 * build --n-process 2: the same with two worker processes, free to use every CPU;
 * build, one process, any CPU (`--any-cpu`): one process, not pinned: its own work is still
   one thread, but RocksDB's background threads (flushes, compactions) may run elsewhere;
-* build, one core, at REF (`--baseline REF`): the first row's command on the earlier code.
+* build, one core, at REF (`--baseline REF`): the first row's command on the earlier code;
+* build --cluster local:2 (`--cluster`): a Dask LocalCluster of two worker processes that
+  extract, this process writing the store (beleidsgraaf/cluster.py), free to use every CPU.
 
 Columns: wall and CPU time of the process (imports and model load included; CPU with the
 workers) and tokens/s over the wall time; the steady-state rate (documents 2..N, timed from the
 moment each is reported done, i.e. without start-up and model load) per wall-clock second and,
 for the one-process rows, per CPU second of the process (all its threads, from /proc): on a
 machine shared with other jobs the CPU figure is the steadier one; peak RSS (max resident set
-from `wait4`: for the two-process row the largest single process). Tokens are the whitespace-separated words of the
+from `wait4`: for the two-process and cluster rows the largest single process). Load is the
+machine's one-minute load average when the row started and when it ended. Tokens are the whitespace-separated words of the
 input files. `--repeat R` runs the rows R times in turn (interleaved, so a change in the load of
 a shared machine hits every row alike) and shows every run; ratios use the medians.
 
-    python benchmarks/bench_throughput.py [--docs 100] [--corpus sample|mixed]
+    python benchmarks/bench_throughput.py [--docs 100] [--corpus sample|mixed|generated]
                                           [--baseline REF] [--repeat 1] [--no-parallel]
+                                          [--cluster]
 
 Corpus `sample`: the bundled sample, N times, named after N municipalities. `mixed`: the
 project's own texts (the sample and tests/data, numbered layouts) and, when ../shared/realdev
 exists, its web-page documents, taken in turn, each copy under another municipality's name;
-the copies live in a temporary folder only.
+the copies live in a temporary folder only. `generated`: N distinct documents of both layouts
+from benchmarks/corpus_generator.py (seed 0, about 4,000 words each on average).
 """
 
 from __future__ import annotations
@@ -79,6 +84,33 @@ else:
 """
 
 
+# The same finder for every Python process the row starts (worker processes that are spawned,
+# not forked, such as Dask's): a sitecustomize.py on PYTHONPATH, one per tree.
+SITECUSTOMIZE = r"""
+import importlib.util, os, sys, tomllib
+_root = {root!r}
+with open(os.path.join(_root, "pyproject.toml"), "rb") as _fh:
+    _dirs = tomllib.load(_fh)["tool"]["setuptools"]["package-dir"]
+class _Tree:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name not in _dirs:
+            return None
+        folder = os.path.join(_root, _dirs[name])
+        return importlib.util.spec_from_file_location(
+            name, os.path.join(folder, "__init__.py"), submodule_search_locations=[folder])
+sys.meta_path.insert(0, _Tree)
+"""
+
+
+def site_folder(tree: Path) -> Path:
+    """A folder with a sitecustomize.py that imports beleidsgraaf from `tree`."""
+    folder = Path(tempfile.gettempdir()) / f"bench-site-{abs(hash(str(tree)))}"
+    folder.mkdir(exist_ok=True)
+    (folder / "sitecustomize.py").write_text(SITECUSTOMIZE.format(root=str(tree)))
+    return folder
+
+
 @dataclass
 class Run:
     label: str
@@ -91,6 +123,7 @@ class Run:
     peak_mb: float
     code: int
     note: str = ""
+    load: str = ""  # load average at the start and the end of the row
 
     def row(self) -> str:
         def rate(x: float | None) -> str:
@@ -99,14 +132,14 @@ class Run:
         return (
             f"| {self.label} | {self.documents} | {self.tokens:,} | {self.wall:.1f} "
             f"| {self.cpu:.1f} | {self.tokens / self.wall:,.0f} | {rate(self.steady)} "
-            f"| {rate(self.steady_cpu)} | {self.peak_mb:.0f} | {self.note} |"
+            f"| {rate(self.steady_cpu)} | {self.peak_mb:.0f} | {self.load} | {self.note} |"
         )
 
 
 HEADER = (
     "| run | documents | tokens | wall s | CPU s | tokens/s (wall) | tokens/s (steady, wall) "
-    "| tokens/CPU-s (steady) | peak RSS MB | note |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    "| tokens/CPU-s (steady) | peak RSS MB | load | note |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
 )
 
 
@@ -129,6 +162,10 @@ def sources(corpus: str) -> list[Path]:
 
 
 def write_corpus(folder: Path, n: int, corpus: str) -> list[Path]:
+    if corpus == "generated":
+        from corpus_generator import write_corpus as generate
+
+        return generate(folder, n, seed=0)
     folder.mkdir(parents=True, exist_ok=True)
     texts = sources(corpus)
     paths = []
@@ -163,7 +200,8 @@ def run_tree(
     """Run `args` (`-m module ...` or a script) on the code of `tree`; returns exit code,
     wall seconds, CPU seconds (with reaped children) and peak RSS in MB. `on_line(line, t,
     cpu)` sees each stderr line as it comes, with the process's CPU seconds so far."""
-    env = {**os.environ, **ONE_THREAD, "COLUMNS": "400"}
+    paths = [str(site_folder(tree)), *filter(None, [os.environ.get("PYTHONPATH")])]
+    env = {**os.environ, **ONE_THREAD, "COLUMNS": "400", "PYTHONPATH": os.pathsep.join(paths)}
     cpu = min(os.sched_getaffinity(0))
 
     def pin() -> None:
@@ -208,7 +246,8 @@ def build_run(label: str, tree: Path, folder: Path, store: Path, one_core: bool,
     if len(done) >= 2 and done[-1][0] > done[0][0]:
         later = sum(n for _, _, n in done[1:])
         steady = later / (done[-1][0] - done[0][0])
-        if "--n-process" not in extra and done[-1][1] > done[0][1]:  # workers: not in /proc
+        workers = "--n-process" in extra or "--cluster" in extra
+        if not workers and done[-1][1] > done[0][1]:  # workers: not in /proc
             steady_cpu = later / (done[-1][1] - done[0][1])
     note = "" if code == 0 else f"exit {code}"
     if len(done) != len(paths):
@@ -263,10 +302,11 @@ def unpack(ref: str, into: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--docs", default="100", help="numbers of documents (comma-separated)")
-    p.add_argument("--corpus", choices=["sample", "mixed"], default="sample")
+    p.add_argument("--corpus", choices=["sample", "mixed", "generated"], default="sample")
     p.add_argument("--baseline", metavar="REF", help="also build with this commit's code")
     p.add_argument("--repeat", type=int, default=1, help="runs of every row, interleaved")
     p.add_argument("--no-parallel", action="store_true", help="leave out --n-process 2")
+    p.add_argument("--cluster", action="store_true", help="also build with --cluster local:2")
     p.add_argument(
         "--any-cpu",
         action="store_true",
@@ -307,7 +347,10 @@ def main(argv: list[str] | None = None) -> int:
                     plan.append(("any-cpu", REPO))
                 if not args.no_parallel:
                     plan.append(("parallel", REPO))
+                if args.cluster:
+                    plan.append(("cluster", REPO))
                 for kind, tree in plan:
+                    load = os.getloadavg()[0]
                     store = root / f"store-{n}-{kind}-{r}"
                     if kind == "nlp":
                         run = nlp_run(REPO, folder)
@@ -318,9 +361,13 @@ def main(argv: list[str] | None = None) -> int:
                     elif kind == "baseline":
                         label = f"build, one core, at {args.baseline}"
                         run = build_run(label, tree, folder, store, True)
+                    elif kind == "cluster":
+                        label = "build --cluster local:2"
+                        run = build_run(label, REPO, folder, store, False, ["--cluster", "local:2"])
                     else:
                         label = "build --n-process 2"
                         run = build_run(label, REPO, folder, store, False, ["--n-process", "2"])
+                    run.load = f"{load:.1f}-{os.getloadavg()[0]:.1f}"
                     rows.setdefault(kind, []).append(run)
                     print(run.row(), flush=True)
             print()
@@ -345,7 +392,10 @@ def summary(rows: dict[str, list[Run]]) -> None:
     build, par = median("build", "steady"), median("parallel", "steady")
     if build and par:
         print(f"- --n-process 2 / one core (steady, wall clock): {par / build:.2f}x")
-    for kind in ("build", "any-cpu", "baseline", "parallel"):
+    dask = median("cluster", "steady")
+    if build and dask:
+        print(f"- --cluster local:2 / one core (steady, wall clock): {dask / build:.2f}x")
+    for kind in ("build", "any-cpu", "baseline", "parallel", "cluster"):
         if rows.get(kind):
             peak = statistics.median(r.peak_mb for r in rows[kind])
             print(f"- median peak RSS, {rows[kind][0].label}: {peak:.0f} MB")

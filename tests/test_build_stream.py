@@ -150,3 +150,18 @@ def test_a_worker_that_dies_stops_the_build_with_whole_documents_only(
     results = build(docs, store=store, entities=False, n_process=2)
     assert [r.status for r in results] == ["ok"] * 4
     assert len({line.rsplit(" ", 2)[-2] for line in store_dump(store)}) == 4
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_skip_stored_passes_over_what_the_store_holds(n_process, sample_path, tmp_path, store_dump):
+    # an interrupted run, then a rerun over all: only what is not yet stored is built
+    docs = variants(sample_path, tmp_path / "docs", 3)
+    store = tmp_path / "store"
+    assert build(docs[:1], store=store, entities=False)[0].status == "ok"
+    before = store_dump(store)
+    results = build(docs, store=store, entities=False, n_process=n_process, skip_stored=True)
+    assert [r.status for r in results] == ["skipped", "ok", "ok"]
+    assert results[0].message.startswith("already stored as ")
+    assert set(before) <= set(store_dump(store))
+    again = build(docs[:1], store=store, entities=False)  # without it: built again, as before
+    assert again[0].status == "ok"

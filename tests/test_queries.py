@@ -1,7 +1,8 @@
 """The named queries: headers, safe parameters, and the rows they give.
 
 Structure queries (sections, goals, activities) are checked on the bundled sample against
-counts computed here in Python from the same graph; queries about entities are checked on a
+counts computed here in Python from the same graph (the sample built in one process, and on a
+Dask cluster); queries about entities are checked on a
 small synthetic store of two documents (two municipalities, two years), so that they do not
 depend on how well extraction does.
 """
@@ -42,10 +43,15 @@ def rows(ds: Dataset, query_name: str, **params: str) -> list[dict[str, str]]:
 # -- the sample ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def sample_store(sample_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="session", params=["one process", "cluster"])
+def sample_store(
+    request: pytest.FixtureRequest, sample_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The sample built in this process, and built on a Dask LocalCluster (`--cluster`): the
+    sample's tests run against both stores."""
     store = tmp_path_factory.mktemp("sample-store") / "store"
-    results = build([sample_path], store=store, entities=False)
+    cluster = "local:1" if request.param == "cluster" else None
+    results = build([sample_path], store=store, entities=False, cluster=cluster)
     assert [r.status for r in results] == ["ok"], [r.message for r in results]
     return store
 

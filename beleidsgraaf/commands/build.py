@@ -48,6 +48,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "writes the store, one transaction per document, in the given order",
     )
     p.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="extract on a Dask cluster: local:N (N worker processes here) or tcp://host:port "
+        "(a running scheduler whose workers see the same paths); this process writes the "
+        "store, one transaction per document, in the given order",
+    )
+    p.add_argument(
         "--taakvelden",
         metavar="FILE",
         help="Iv3 task fields per section (CSV section,taakveld or JSON); default: "
@@ -62,6 +69,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--rebuild-duplicates",
         action="store_true",
         help="do not skip a file whose content was built before under another name",
+    )
+    p.add_argument(
+        "--skip-stored",
+        action="store_true",
+        help="pass over a document whose graph already holds this very content (sha256): a "
+        "rerun builds only what an interrupted or earlier run left (default: build it again)",
     )
     site = p.add_argument_group("site addresses (https://...)")
     site.add_argument(
@@ -155,6 +168,15 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"--year {args.year}: expected a year like 2021")
     if args.n_process < 1:
         raise CommandError(f"--n-process {args.n_process}: expected 1 or more")
+    if args.cluster is not None:
+        from beleidsgraaf.cluster import ClusterError, parse_address
+
+        if args.n_process != 1:
+            raise CommandError("--cluster and --n-process: give one of them")
+        try:
+            parse_address(args.cluster)
+        except ClusterError as err:
+            raise CommandError(str(err)) from None
     files = expand_paths(_site_addresses(args))
     if not files:
         raise CommandError("no documents found in the given paths")
@@ -192,6 +214,8 @@ def run(args: argparse.Namespace) -> int:
             taakvelden=args.taakvelden,
             n_process=args.n_process,
             on_compact=compacting,
+            cluster=args.cluster,
+            skip_stored=args.skip_stored,
         )
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "skipped", "failed")}
     console.print(f"{counts['ok']} built, {counts['skipped']} skipped, {counts['failed']} failed")
