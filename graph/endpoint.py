@@ -35,21 +35,38 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
-import re
 import socket
 import struct
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from email.utils import formatdate
+from dataclasses import dataclass
 from html import escape
-from http import HTTPStatus
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, unquote_to_bytes
+from urllib.parse import unquote
 
-from .sparql import QueryError, bind_values, check_query
+from .endpoint_protocol import (
+    _REASONS,
+    ANSWER_STATUS,
+    HEADER_LIMIT,
+    MAX_REQUEST_BYTES,
+    METHODS,
+    QUERY_PATHS,
+    Cors,
+    QueryTimeout,
+    Request,
+    Response,
+    ResultTooLarge,
+    WorkerLost,
+    _content_type,
+    _Date,
+    _error,
+    _form,
+    _ReadOnly,
+    negotiate,
+)
+from .endpoint_workers import _frame, _send_frame, _worker
+from .sparql import QueryError, bind_values
 
 __all__ = [
     "Cors",
@@ -65,45 +82,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# media type -> pyoxigraph format name
-RESULT_TYPES = {
-    "application/sparql-results+json": "JSON",
-    "application/json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "application/xml": "XML",
-    "text/xml": "XML",
-    "text/csv": "CSV",
-    "text/tab-separated-values": "TSV",
-}
-RDF_TYPES = {
-    "text/turtle": "TURTLE",
-    "application/ld+json": "JSON_LD",
-    "application/n-triples": "N_TRIPLES",
-    "application/rdf+xml": "RDF_XML",
-}
-RESULT_MEDIA = {
-    "JSON": "application/sparql-results+json",
-    "XML": "application/sparql-results+xml",
-    "CSV": "text/csv",
-    "TSV": "text/tab-separated-values",
-}
-RDF_MEDIA = {v: k for k, v in RDF_TYPES.items()}
-MAX_REQUEST_BYTES = 1024 * 1024  # a query text longer than this is not a query
-FORMAT_PARAM = {  # ?format=... for links typed by hand
-    "json": ("JSON", None),
-    "xml": ("XML", None),
-    "csv": ("CSV", None),
-    "tsv": ("TSV", None),
-    "turtle": (None, "TURTLE"),
-    "ttl": (None, "TURTLE"),
-    "jsonld": (None, "JSON_LD"),
-    "json-ld": (None, "JSON_LD"),
-    "nt": (None, "N_TRIPLES"),
-    "rdfxml": (None, "RDF_XML"),
-}
-QUERY_PATHS = ("/query", "/sparql")
-METHODS = "GET, POST, OPTIONS"
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -115,239 +93,6 @@ class Limits:
     # while the others compute (measured on 2 cores: 3 workers 0.93x oxigraph at 32 clients,
     # 2 workers 0.79x, same run)
     workers: int = max(2, min(12, (os.cpu_count() or 1) + 1))
-
-
-class QueryTimeout(RuntimeError):
-    pass
-
-
-class WorkerLost(RuntimeError):
-    """A worker process died while answering (not the query's fault, not a time-out)."""
-
-
-class _ReadOnly(QueryError):
-    """An update sent to the read-only endpoint (403, not 400)."""
-
-
-class ResultTooLarge(RuntimeError):
-    pass
-
-
-# --- the worker processes -----------------------------------------------------------------
-
-
-class _CappedBuffer:
-    """A write-only file that refuses to grow past `limit` bytes."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise ResultTooLarge(
-                f"the result is larger than this server's limit of {self.limit:,} bytes"
-            )
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-def _answer(store, message: tuple) -> tuple[str, str, bytes]:
-    """(status, media type or message, body) for one query message, in a worker."""
-    import pyoxigraph as ox
-
-    text, results_fmt, rdf_fmt, limit, default_graphs, named_graphs, base, checked = message
-    verdict = None if checked else _verdict(text)
-    if verdict is not None:
-        return verdict[0], verdict[1], b""
-    try:
-        options: dict[str, Any] = {"base_iri": base}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        result = store.query(text, **options)
-        buffer = _CappedBuffer(limit)
-        if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
-            result.serialize(buffer, getattr(ox.QueryResultsFormat, results_fmt))
-            media = RESULT_MEDIA[results_fmt]
-        else:  # CONSTRUCT / DESCRIBE
-            result.serialize(buffer, getattr(ox.RdfFormat, rdf_fmt))
-            media = RDF_MEDIA[rdf_fmt]
-        return "ok", media, b"".join(buffer.parts)
-    except ResultTooLarge as err:
-        return "large", str(err), b""
-    except SyntaxError as err:
-        return "malformed", f"malformed SPARQL: {err}", b""
-    except (OSError, ValueError, TypeError) as err:
-        return "error", str(err), b""
-
-
-def _worker(store_path: str, conn, writing) -> None:
-    """Worker process: open the store read-only once, then answer queries from the pipe.
-
-    A query that comes with a client's socket (passed over the pipe, SCM_RIGHTS) is answered
-    on that socket: the worker writes the HTTP response itself, sets `writing` first (so that
-    the server knows not to answer again if it has to kill this worker), and tells the server
-    what it sent and any rest the socket would not take at once. Without a socket, the answer
-    goes back over the pipe.
-    """
-    import pyoxigraph as ox
-
-    try:
-        store = ox.Store.read_only(store_path)
-    except OSError as err:
-        conn.send(("failed", f"cannot open the store at {store_path}: {err}", b""))
-        return
-    _verdict("ASK {}")  # load rdflib's grammar now, not in the first query's time
-    conn.send(("ready", "", b""))
-    fd = conn.fileno()
-    pipe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=os.dup(fd))
-    pending = bytearray()
-    while True:
-        try:
-            message, client = _receive_job(pipe, pending)
-        except EOFError:
-            return
-        if message is None:
-            return
-        if client is None:
-            _send_frame(fd, (*_answer(store, message[0]), _passed(message[0])))
-            continue
-        try:
-            response = _http_answer(_answer(store, message[0]), message[1])
-            writing.value = 1
-            rest = _write_some(client, response)
-        finally:
-            os.close(client)
-        _send_frame(fd, ("sent", "", rest, _passed(message[0])))
-        writing.value = 0
-
-
-def _passed(message: tuple) -> bool:
-    """Whether the guard let this query through (read from its cache: it has just run)."""
-    return message[-1] or _verdict(message[0]) is None
-
-
-def _receive_job(pipe: socket.socket, pending: bytearray) -> tuple[Any, int | None]:
-    """The next framed message from the server and the file descriptor sent with it, if any."""
-    client = None
-    while True:
-        if len(pending) >= 4:
-            (size,) = struct.unpack_from("!i", pending)
-            start = 4
-            if size == -1 and len(pending) >= 12:
-                (size,) = struct.unpack_from("!Q", pending, 4)
-                start = 12
-            if size != -1 and len(pending) >= start + size:
-                message = pickle.loads(memoryview(pending)[start : start + size])
-                del pending[: start + size]
-                return message, client
-        data, fds, _, _ = socket.recv_fds(pipe, 256 * 1024, 1)
-        if not data:
-            for extra in fds:
-                os.close(extra)
-            raise EOFError
-        for extra in fds:
-            if client is None:
-                client = extra
-            else:
-                os.close(extra)
-        pending += data
-
-
-def _http_answer(answer: tuple[str, str, bytes], head: bytes) -> bytes:
-    """The whole HTTP/1.1 response for a worker's answer; `head` holds the server's own
-    header lines (CORS, Connection) for this request."""
-    status, detail, body = answer
-    if status == "ok":
-        lines = f"HTTP/1.1 200 OK\r\nContent-Type: {detail}; charset=utf-8\r\nVary: Accept\r\n"
-    else:
-        code = ANSWER_STATUS.get(status, 500)
-        if status == "large":
-            detail += "; add LIMIT or narrow the query"
-        body = (detail.rstrip() + "\n").encode("utf-8")
-        lines = (
-            f"HTTP/1.1 {code} {_REASONS.get(code, 'Error')}\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n"
-        )
-    return b"".join(
-        (
-            lines.encode("latin-1"),
-            head,
-            b"Content-Length: %d\r\nDate: " % len(body),
-            _Date.now(),
-            b"\r\n\r\n",
-            body,
-        )
-    )
-
-
-def _write_some(fd: int, data: bytes) -> bytes:
-    """Write what a non-blocking socket takes now; the rest (usually nothing) is returned for
-    the server's event loop to send, so that a slow reader never holds up a worker."""
-    view = memoryview(data)
-    try:
-        while view:
-            view = view[os.write(fd, view) :]
-    except BlockingIOError:
-        pass
-    except OSError:  # the client has gone; nothing more to send
-        return b""
-    return bytes(view)
-
-
-def _frame(message) -> bytes:
-    """A message framed as multiprocessing's Connection frames it (so that either end may
-    be a plain Connection): a 4-byte big-endian length, or -1 and an 8-byte one, then the
-    pickle."""
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    if len(data) < 0x7FFFFFFF:
-        return struct.pack("!i", len(data)) + data
-    return struct.pack("!iQ", -1, len(data)) + data
-
-
-def _send_frame(fd: int, message) -> None:
-    """Write one framed message with as few writes as the pipe takes (Connection.send writes
-    header and body apart, which wakes the reader twice)."""
-    view = memoryview(_frame(message))
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-@functools.lru_cache(maxsize=1024)
-def _verdict(text: str) -> tuple[str, str] | None:
-    """None for a query that may run, else (status, message); cached, because parsing with
-    rdflib's grammar costs more than running most queries, and clients repeat queries."""
-    try:
-        _check_read_only(text)
-    except _ReadOnly as err:
-        return "read-only", str(err)
-    except QueryError as err:
-        return "malformed", str(err)
-    return None
-
-
-def _check_read_only(text: str) -> None:
-    """Parse the query; an update sent as a query gets a 403 message of its own."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        check_query(text)
-    except QueryError as err:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            raise err from None
-        raise _ReadOnly("this endpoint is read-only: no updates") from None
 
 
 class _Channel:
@@ -785,197 +530,6 @@ _ANSWER_ERRORS = {
     "busy": QueryTimeout,
     "lost": WorkerLost,
 }
-ANSWER_STATUS = {  # worker answer -> HTTP status
-    "ok": 200,
-    "large": 413,
-    "malformed": 400,
-    "error": 400,
-    "read-only": 403,
-    "timeout": 503,
-    "busy": 503,
-    "lost": 500,
-}
-
-
-# --- HTTP: requests, answers, CORS ----------------------------------------------------------
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query_string: str
-    headers: dict[str, str]  # lower-case names; repeated headers joined with ", "
-    body: bytes
-    host: str
-
-    def header(self, name: str, default: str = "") -> str:
-        return self.headers.get(name, default)
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    written: bool = False  # a worker has written the response; `body` is what is left to send
-    cut: bool = False  # a worker died while writing it: the connection is beyond repair
-
-
-def _error(status: int, message: str, headers: list | None = None) -> Response:
-    body = (message.rstrip() + "\n").encode("utf-8")
-    return Response(status, body, [("Content-Type", "text/plain; charset=utf-8")] + (headers or []))
-
-
-_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s,]+", re.IGNORECASE)
-_HEADER_NAMES = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$")
-
-
-@dataclass(frozen=True)
-class Cors:
-    """Which web pages (origins) may read the answers: any ("*", the default: a read-only
-    endpoint of public data, no credentials), a few given ones, or none (CORS off)."""
-
-    origins: tuple[str, ...] | None = ("*",)
-
-    @classmethod
-    def parse(cls, values: list[str] | str | None) -> Cors:
-        """From `--cors-origin` values: "*", "none", or origins like https://portal.example."""
-        if values is None:
-            return cls()
-        if isinstance(values, str):
-            values = [values]
-        items = [v.strip().rstrip("/") for value in values for v in value.split(",") if v.strip()]
-        if not items or any(v.lower() in ("none", "off") for v in items):
-            if len(items) > 1:
-                raise ValueError("--cors-origin none cannot be combined with origins")
-            return cls(None)
-        if "*" in items:
-            if len(items) > 1:
-                raise ValueError("--cors-origin * already allows every origin")
-            return cls(("*",))
-        for item in items:
-            if not _ORIGIN.fullmatch(item):
-                raise ValueError(
-                    f"{item!r} is not an origin (scheme://host[:port], no path), '*' or 'none'"
-                )
-        return cls(tuple(item.lower() for item in items))
-
-    @property
-    def enabled(self) -> bool:
-        return self.origins is not None
-
-    def allows(self, origin: str) -> bool:
-        return self.origins is not None and (
-            self.origins == ("*",) or origin.rstrip("/").lower() in self.origins
-        )
-
-    def headers(self, origin: str) -> list[tuple[str, str]]:
-        """What every answer carries."""
-        if self.origins is None:
-            return []
-        if self.origins == ("*",):
-            return [("Access-Control-Allow-Origin", "*")]
-        if origin and self.allows(origin):
-            return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
-        return [("Vary", "Origin")]
-
-    def preflight(self, request: Request) -> Response:
-        """The answer to OPTIONS: a CORS preflight when it is one, else just what is allowed."""
-        origin = request.header("origin")
-        method = request.header("access-control-request-method")
-        allow = [("Allow", METHODS)]
-        if not (origin and method) or self.origins is None:
-            return Response(204, b"", allow)
-        if not self.allows(origin):
-            return _error(403, f"pages from {origin} may not query this endpoint", allow)
-        if method.upper() not in ("GET", "POST"):
-            return _error(405, f"{method} is not allowed here; use GET or POST", allow)
-        headers = allow + [("Access-Control-Allow-Methods", METHODS)]
-        wanted = request.header("access-control-request-headers").strip()
-        if wanted and _HEADER_NAMES.match(wanted):
-            headers.append(("Access-Control-Allow-Headers", wanted))
-        elif wanted:
-            return _error(400, "malformed Access-Control-Request-Headers", allow)
-        if request.header("access-control-request-private-network").lower() == "true":
-            headers.append(("Access-Control-Allow-Private-Network", "true"))
-        headers.append(("Access-Control-Max-Age", "600"))
-        return Response(204, b"", headers)
-
-
-def _content_type(header: str) -> tuple[str, str | None]:
-    """(media type, charset or None) of a Content-Type header, both lower case."""
-    media, *params = (part.strip() for part in header.split(";"))
-    charset = None
-    for param in params:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    return media.lower(), charset
-
-
-def _accepted(header: str) -> list[str]:
-    """Media types of an Accept header, best first (q-values honoured, order kept on ties)."""
-    ranked = []
-    for position, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            ranked.append((-q, position, fields[0].lower()))
-    return [media for _, _, media in sorted(ranked)]
-
-
-@functools.lru_cache(maxsize=256)
-def negotiate(accept: str, fmt: str | None = None) -> tuple[str, str]:
-    """(results format, RDF format) for the Accept header, or for an explicit ?format=."""
-    results, rdf = "JSON", "TURTLE"
-    if fmt:
-        if fmt.lower() not in FORMAT_PARAM:
-            raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(FORMAT_PARAM)}")
-        r, d = FORMAT_PARAM[fmt.lower()]
-        return r or results, d or rdf
-    types = _accepted(accept or "")
-    found_results = next((RESULT_TYPES[t] for t in types if t in RESULT_TYPES), None)
-    found_rdf = next((RDF_TYPES[t] for t in types if t in RDF_TYPES), None)
-    return found_results or results, found_rdf or rdf
-
-
-def _form(text: str) -> dict[str, list[str]]:
-    """Parameters of a query string or form body, as urllib.parse.parse_qs(text,
-    keep_blank_values=True) gives them, but percent-escapes must be UTF-8."""
-    params: dict[str, list[str]] = {}
-    for item in text.split("&"):
-        if item:
-            name, _, value = item.partition("=")
-            params.setdefault(_unquote_plus(name), []).append(_unquote_plus(value))
-    return params
-
-
-def _unquote_plus(text: str) -> str:
-    """urllib.parse.unquote_plus with strict UTF-8, decoded by C codecs instead of a Python
-    loop over the escapes (which cost more than running a small query: a named query is
-    2 kB of form body with some 270 escapes). Every %XX becomes a \\xXX escape for the
-    unicode_escape codec; backslashes are escaped first, so there are no others."""
-    text = text.replace("+", " ")
-    if "%" not in text:
-        return text
-    escaped = text.replace("\\", "%5C").replace("%", "\\x").encode("utf-8")
-    try:
-        raw = escaped.decode("unicode_escape").encode("latin-1")
-    except UnicodeDecodeError:  # a % without two hex digits: kept as written, as urllib does
-        raw = unquote_to_bytes(text)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise QueryError(f"the parameters are not valid UTF-8: {err}") from None
 
 
 class SparqlApp:
@@ -1101,28 +655,11 @@ def _answered(answer: tuple[str, str, bytes]) -> Response:
 # --- HTTP/1.1 over asyncio: the request line and headers are parsed by httptools (llhttp) ----
 
 
-HEADER_LIMIT = 64 * 1024  # request line and headers together
 KEEP_ALIVE = 10.0  # seconds an idle connection is kept open
 REQUEST_TIME = 30.0  # seconds from a request's first byte to its last (slow clients: 408)
 SEND_TIME = 60.0  # seconds a client may take to read what it asked for before it is dropped
 MAX_CONNECTIONS = 1000
 PIPELINE = 16  # requests read ahead on one connection before reading pauses
-_REASONS = {status.value: status.phrase for status in HTTPStatus}
-
-
-class _Date:
-    """The Date header, formatted once a second."""
-
-    second = -1
-    value = b""
-
-    @classmethod
-    def now(cls) -> bytes:
-        second = int(time.time())
-        if second != cls.second:
-            cls.second = second
-            cls.value = formatdate(second, usegmt=True).encode("ascii")
-        return cls.value
 
 
 class _Connection(asyncio.Protocol):
