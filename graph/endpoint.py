@@ -50,21 +50,19 @@ from .endpoint_protocol import (
     ANSWER_STATUS,
     HEADER_LIMIT,
     MAX_REQUEST_BYTES,
-    METHODS,
-    QUERY_PATHS,
     Cors,
     QueryTimeout,
     Request,
     Response,
     ResultTooLarge,
     WorkerLost,
-    _content_type,
     _Date,
     _error,
-    _form,
     _ReadOnly,
     negotiate,
+    query_request,
 )
+from .endpoint_protocol import _form as _form  # re-exported: the tests hold it against urllib
 from .endpoint_workers import _frame, _send_frame, _worker
 from .sparql import QueryError, bind_values
 
@@ -552,62 +550,14 @@ class SparqlApp:
             reply(response)
 
     def _route(self, request: Request, reply: Callable[[Response], None]) -> Response | None:
-        path, method = request.path, request.method
-        if path in ("/", "/index.html"):
+        if request.path in ("/", "/index.html"):
             return self._page()
-        if path == "/update":
-            return _error(403, "this endpoint is read-only: no updates")
-        if path not in QUERY_PATHS:
-            return _error(404, f"no such path {path}; use /query")
-        if method == "OPTIONS":
-            return self.cors.preflight(request)
-        if method not in ("GET", "POST"):
-            return _error(405, "use GET or POST", [("Allow", METHODS)])
-        params = _form(request.query_string)
-        content_type, charset = _content_type(request.header("content-type"))
-        text = None
-        if method == "POST":
-            if charset not in ("utf-8", "utf8", None):
-                return _error(415, f"send the request in UTF-8, not {charset}")
-            try:
-                body = request.body.decode("utf-8")
-            except UnicodeDecodeError as err:
-                return _error(400, f"the request is not valid UTF-8: {err}")
-            if content_type == "application/sparql-update":
-                return _error(403, "this endpoint is read-only: no updates")
-            if content_type == "application/sparql-query":
-                text = body
-            elif content_type == "application/x-www-form-urlencoded":
-                for key, values in _form(body).items():
-                    params.setdefault(key, []).extend(values)
-            elif not content_type:
-                return _error(
-                    415,
-                    "say what the body is: Content-Type application/sparql-query or "
-                    "application/x-www-form-urlencoded",
-                )
-            else:
-                return _error(415, f"unsupported Content-Type {content_type!r}")
-        if "update" in params:
-            return _error(403, "this endpoint is read-only: no updates")
-        if text is None:
-            values = params.get("query")
-            if not values:
-                return self._description(request)
-            if len(values) > 1:
-                return _error(400, "give exactly one query parameter")
-            text = values[0]
-        results_fmt, rdf_fmt = negotiate(
-            request.header("accept"), (params.get("format") or [None])[0]
-        )
-        message = self.pool.message(
-            text,
-            results_fmt,
-            rdf_fmt,
-            params.get("default-graph-uri"),
-            params.get("named-graph-uri"),
-            f"http://{request.host}{request.path}",
-        )
+        asked = query_request(request, self.cors)
+        if asked is None:
+            return self._description(request)
+        if isinstance(asked, Response):
+            return asked
+        message = self.pool.message(*asked)
         self.pool.submit(
             message, lambda answer: reply(_answered(answer)), getattr(reply, "direct", None)
         )

@@ -278,3 +278,65 @@ class _Date:
             cls.second = second
             cls.value = formatdate(second, usegmt=True).encode("ascii")
         return cls.value
+
+
+def query_request(
+    request: Request, cors: Cors
+) -> tuple[str, str, str, list[str] | None, list[str] | None, str] | Response | None:
+    """What a request to a query path asks: (query text, results format, RDF format, default
+    graphs, named graphs, base IRI); or the Response that answers it without the store (errors,
+    preflights); or None for no query at all (the service description). Raises QueryError
+    (400). One function for the event loop and the workers, so that both read a request
+    alike."""
+    path, method = request.path, request.method
+    if path == "/update":
+        return _error(403, "this endpoint is read-only: no updates")
+    if path not in QUERY_PATHS:
+        return _error(404, f"no such path {path}; use /query")
+    if method == "OPTIONS":
+        return cors.preflight(request)
+    if method not in ("GET", "POST"):
+        return _error(405, "use GET or POST", [("Allow", METHODS)])
+    params = _form(request.query_string)
+    content_type, charset = _content_type(request.header("content-type"))
+    text = None
+    if method == "POST":
+        if charset not in ("utf-8", "utf8", None):
+            return _error(415, f"send the request in UTF-8, not {charset}")
+        try:
+            body = request.body.decode("utf-8")
+        except UnicodeDecodeError as err:
+            return _error(400, f"the request is not valid UTF-8: {err}")
+        if content_type == "application/sparql-update":
+            return _error(403, "this endpoint is read-only: no updates")
+        if content_type == "application/sparql-query":
+            text = body
+        elif content_type == "application/x-www-form-urlencoded":
+            for key, values in _form(body).items():
+                params.setdefault(key, []).extend(values)
+        elif not content_type:
+            return _error(
+                415,
+                "say what the body is: Content-Type application/sparql-query or "
+                "application/x-www-form-urlencoded",
+            )
+        else:
+            return _error(415, f"unsupported Content-Type {content_type!r}")
+    if "update" in params:
+        return _error(403, "this endpoint is read-only: no updates")
+    if text is None:
+        values = params.get("query")
+        if not values:
+            return None
+        if len(values) > 1:
+            return _error(400, "give exactly one query parameter")
+        text = values[0]
+    results_fmt, rdf_fmt = negotiate(request.header("accept"), (params.get("format") or [None])[0])
+    return (
+        text,
+        results_fmt,
+        rdf_fmt,
+        params.get("default-graph-uri"),
+        params.get("named-graph-uri"),
+        f"http://{request.host}{request.path}",
+    )
