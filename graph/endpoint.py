@@ -43,6 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from .endpoint_protocol import (
@@ -63,7 +64,7 @@ from .endpoint_protocol import (
     query_request,
 )
 from .endpoint_protocol import _form as _form  # re-exported: the tests hold it against urllib
-from .endpoint_workers import _frame, _send_frame, _worker
+from .endpoint_workers import WorkerState, _frame, _send_frame, _worker
 from .sparql import QueryError, bind_values
 
 __all__ = [
@@ -207,7 +208,7 @@ class _Job:
     """One query for the pool: the message, who wants the answer, and its timer (the wait
     for a worker, then the time limit)."""
 
-    __slots__ = ("message", "done", "direct", "timer", "started")
+    __slots__ = ("message", "done", "direct", "timer", "started", "lender")
 
     def __init__(self, message: tuple, done: Callable, direct: Callable | None) -> None:
         self.message = message
@@ -215,6 +216,7 @@ class _Job:
         self.direct = direct
         self.timer: asyncio.TimerHandle | None = None
         self.started = 0.0
+        self.lender: Any = None  # who lent the worker its connection (see _Reply.direct)
 
 
 class _Worker:
@@ -224,14 +226,17 @@ class _Worker:
 
     def __init__(self, ctx, store_path: str, pool: QueryPool) -> None:
         self.conn, child = ctx.Pipe()
-        self.writing = ctx.RawValue("b", 0)  # set by the worker while it writes to a client
+        self.state = ctx.RawValue(WorkerState)  # written by the worker, read here
         self.process = ctx.Process(
-            target=_worker, args=(store_path, child, self.writing), daemon=True
+            target=_worker,
+            args=(store_path, child, self.state, pool.limits.max_result_bytes),
+            daemon=True,
         )
         self.process.start()
         child.close()
         self.ready = False
         self.jobs: collections.deque[_Job] = collections.deque()  # the first one is running
+        self.keeping: Any = None  # the lender of the connection the worker keeps, if any
         self.channel = _Channel(
             self.conn, functools.partial(pool._message, self), functools.partial(pool._lost, self)
         )
@@ -284,6 +289,7 @@ class QueryPool:
         self._checked: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._all: list[_Worker] = []
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._watching: asyncio.TimerHandle | None = None
         self.replaced = 0  # workers killed (time limit) or lost, and started anew
         workers = [self._spawn() for _ in range(limits.workers)]
         try:
@@ -326,7 +332,7 @@ class QueryPool:
         self._attach()
         job = _Job(message, done, direct)
         if self._idle:
-            self._dispatch(self._idle.popleft(), job)
+            self._dispatch(self._take_idle(), job)
             return
         # All busy: queue the job right behind one that has only just started, so that the
         # worker goes on to it without waiting for this loop (no idle gap, warm caches).
@@ -338,6 +344,20 @@ class QueryPool:
         self._wait(job)
 
     PIPELINE_YOUNG = 0.02  # seconds: a query that has run longer may be a slow one
+
+    def _take_idle(self) -> _Worker:
+        """An idle worker: one that is not answering a request of its own (on a connection it
+        keeps) if there is one, else the one whose own query started last (this query then
+        waits behind it, and the worker gives the connection back before it starts it)."""
+        chosen = None
+        for worker in self._idle:
+            if not worker.state.own:
+                chosen = worker
+                break
+        if chosen is None:
+            chosen = max(self._idle, key=lambda w: w.state.started)
+        self._idle.remove(chosen)
+        return chosen
 
     def _wait(self, job: _Job, first: bool = False) -> None:
         job.timer = self._loop.call_later(self.limits.timeout, self._waited_too_long, job)
@@ -376,9 +396,12 @@ class QueryPool:
         if len(worker.jobs) == 1:
             self._start(worker)
         offer = job.direct() if job.direct is not None else None
-        if offer is not None and worker.channel.send_with_fd((job.message, offer[1]), offer[0]):
-            return
-        worker.channel.send((job.message, None))
+        if offer is not None:
+            fd, head, keep, lender = offer
+            if worker.channel.send_with_fd((job.message, head, keep), fd):
+                job.lender = lender if keep is not None else None
+                return
+        worker.channel.send((job.message, None, None))
 
     def _start(self, worker: _Worker) -> None:
         head = worker.jobs[0]
@@ -395,6 +418,15 @@ class QueryPool:
             self._idle.append(worker)
             self._pump()
             return
+        kind = message[0]
+        if kind == "passed":  # a text the guard let through in a request the worker read
+            self._remember(message[1])
+            return
+        if kind == "released":  # (released, data read and not answered, rest to send, eof)
+            lender, worker.keeping = worker.keeping, None
+            if lender is not None:
+                lender.released(message[1], message[2])
+            return
         if not worker.jobs:
             return
         job = worker.jobs.popleft()
@@ -403,6 +435,9 @@ class QueryPool:
             if message[3]:
                 self._remember(job.message[0])
             message = message[:3]
+        if kind == "kept":  # answered, and the worker keeps the connection for the next
+            worker.keeping = job.lender
+            self._watch_kept()
         if worker.jobs:
             self._start(worker)
             if self._waiting:  # keep it one ahead
@@ -415,7 +450,25 @@ class QueryPool:
 
     def _pump(self) -> None:
         while self._idle and self._waiting:
-            self._dispatch(self._idle.popleft(), self._waiting.popleft())
+            self._dispatch(self._take_idle(), self._waiting.popleft())
+
+    def _watch_kept(self) -> None:
+        """Look at the workers that keep a connection every so often: the queries they read
+        themselves are under the same time limit (plus at most this interval)."""
+        if self._watching is None:
+            self._watching = self._loop.call_later(
+                min(0.25, self.limits.timeout / 10), self._check_kept
+            )
+
+    def _check_kept(self) -> None:
+        self._watching = None
+        now = time.monotonic()
+        for worker in list(self._all):
+            if worker.keeping is not None and worker.state.own:
+                if now - worker.state.started > self.limits.timeout:
+                    self._overrun(worker)
+        if any(worker.keeping is not None for worker in self._all):
+            self._watch_kept()
 
     def _overrun(self, worker: _Worker) -> None:
         self._fail(
@@ -430,19 +483,31 @@ class QueryPool:
 
     def _fail(self, worker: _Worker, status: str, detail: str) -> None:
         """`worker` overran or died: its query gets `status`; the queries queued behind it
-        (not started, and read-only anyway) go back to the front of the queue."""
+        (not started, and read-only anyway) go back to the front of the queue. When it was
+        answering a request it read itself, on a connection it kept, that request is the one
+        that gets `status`, and every query sent to it was still waiting behind it."""
         jobs = list(worker.jobs)
         worker.jobs.clear()
-        cut = bool(worker.writing.value)
+        state = worker.state
+        cut, own, origin = bool(state.writing), bool(state.own), state.origin.decode("latin-1")
+        lender, worker.keeping = worker.keeping, None
         self._retire(worker, restart=worker.ready)
-        for job in reversed(jobs[1:]):
+        started = [] if lender is not None and own else jobs[:1]
+        for job in reversed(jobs[len(started) :]):
+            if job.timer is not None:
+                job.timer.cancel()
             self._wait(job, first=True)
         self._pump()
-        if jobs:
-            head = jobs[0]
+        answer = ("cut" if cut else status, detail, b"")
+        if lender is not None:
+            if own:
+                lender.stopped(answer, origin)
+            else:  # quiet, but what it had read of the connection is gone with it
+                lender.lost()
+        for head in started:
             if head.timer is not None:
                 head.timer.cancel()
-            head.done(("cut" if cut else status, detail, b""))
+            head.done(answer)
 
     def _retire(self, worker: _Worker, restart: bool = True) -> None:
         """Kill `worker` and start another in its place (it joins the idle ones when ready)."""
@@ -591,6 +656,8 @@ def _answered(answer: tuple[str, str, bytes]) -> Response:
     status, detail, body = answer
     if status == "sent":
         return Response(0, body, written=True)
+    if status == "kept":
+        return Response(0, b"", written=True, kept=True)
     if status == "cut":
         return Response(0, b"", cut=True)
     if status == "ok":
@@ -631,6 +698,9 @@ class _Connection(asyncio.Protocol):
         self.paused_writing = False
         self.closing = False  # answer what was read, then close
         self.timer: asyncio.TimerHandle | None = None
+        self.partial = False  # part of a request is read (its end not yet)
+        self.lent = False  # a worker reads and answers this connection (see released)
+        self.feeding = False  # in data_received: requests are queued, not yet sent on
         self._reset()
 
     def _reset(self) -> None:
@@ -660,17 +730,27 @@ class _Connection(asyncio.Protocol):
         self.transport = None
 
     def data_received(self, data: bytes) -> None:
+        """Parse what came; the first whole request goes to the app once all of `data` is
+        read, so that it is known whether more of the connection was read with it (a worker
+        may keep only a connection with nothing read ahead)."""
         if self.closing:
             return
+        self.feeding = True
         try:
             self.parser.feed_data(data)
         except self.errors[1]:  # Upgrade: answer what was asked, then close
             self.closing = True
         except self.errors[0] as err:
+            self.closing = True  # what was read whole before it is still answered, first
+            self.feeding = False
+            self._next()
             if self.head_size > HEADER_LIMIT:
                 self._fail(431, f"the request line and headers pass {HEADER_LIMIT:,} bytes")
             else:
                 self._fail(400, f"malformed HTTP request: {err}")
+        finally:
+            self.feeding = False
+        self._next()
 
     def pause_writing(self) -> None:
         self.paused_writing = True
@@ -684,6 +764,7 @@ class _Connection(asyncio.Protocol):
     # -- httptools callbacks
     def on_message_begin(self) -> None:
         self._reset()
+        self.partial = True
         if not self.busy and not self.queue:
             self._arm(REQUEST_TIME, self._too_slow)
 
@@ -720,6 +801,7 @@ class _Connection(asyncio.Protocol):
         self.body.append(body)
 
     def on_message_complete(self) -> None:
+        self.partial = False
         if self.refused is not None:
             return
         url = self.parse_url(self.url)
@@ -738,7 +820,8 @@ class _Connection(asyncio.Protocol):
         self.queue.append((request, keep_alive))
         if len(self.queue) > PIPELINE and self.transport:
             self.transport.pause_reading()
-        self._next()
+        if not self.feeding:
+            self._next()
 
     # -- answering
     def _next(self) -> None:
@@ -752,6 +835,9 @@ class _Connection(asyncio.Protocol):
         )
 
     def _reply(self, reply: _Reply, response: Response) -> None:
+        if response.kept:  # answered, and the worker goes on reading the connection
+            self.lent = True
+            return
         self.busy = False
         if self.transport is None:  # the client went away while its query ran
             return
@@ -794,6 +880,38 @@ class _Connection(asyncio.Protocol):
         if close:
             self.closing = True
             transport.close()
+
+    # -- a connection lent to a worker (endpoint_workers._keep)
+    def released(self, data: bytes, rest: bytes) -> None:
+        """The worker gives the connection back: this loop reads it again, starting with what
+        the worker read and did not answer, after sending what the worker could not."""
+        self.lent = False
+        self.busy = False
+        transport = self.transport
+        if transport is None:
+            return
+        if rest:
+            transport.write(rest)
+        transport.resume_reading()
+        if data:
+            self.data_received(data)
+        if not self.busy and not self.queue and not self.closing:
+            self._arm(KEEP_ALIVE, self._idle)
+
+    def stopped(self, answer: tuple[str, str, bytes], origin: str) -> None:
+        """The request the worker read itself was stopped (time limit) or its worker died:
+        answer it here, as any other."""
+        self.lent = False
+        self.busy = True
+        _Reply(self, origin, True)(_answered(answer))
+
+    def lost(self) -> None:
+        """The worker died while it kept the connection quiet: what it had read is gone."""
+        self.lent = False
+        self.busy = False
+        if self.transport is not None:
+            self.closing = True
+            self.transport.abort()
 
     def _fail(self, status: int, message: str) -> None:
         """Answer an unreadable request and close (what follows it cannot be trusted)."""
@@ -849,23 +967,28 @@ class _Reply:
     def __call__(self, response: Response) -> None:
         self.connection._reply(self, response)
 
-    def direct(self) -> tuple[int, bytes] | None:
-        """(socket file descriptor, header lines) when the socket is free for a worker to
-        write on now: open, and nothing of this server's still waiting to go out on it."""
+    def direct(self) -> tuple[int, bytes, tuple | None, _Connection] | None:
+        """(socket file descriptor, header lines, keep, lender) when the socket is free for a
+        worker to write on now: open, and nothing of this server's still waiting to go out
+        on it. `keep` is (CORS origins,) when the worker may also keep the connection and
+        read the next request itself: nothing more of it read here, nothing to close; this
+        loop then stops reading it until the worker gives it back (`lender.released`)."""
         connection = self.connection
         transport = connection.transport
         if transport is None or transport.is_closing() or transport.get_write_buffer_size():
             return None
         if connection.fd < 0:
             return None
-        lines = [
-            f"{name}: {value}\r\n"
-            for name, value in connection.server.app.cors.headers(self.origin)
-        ]
-        if not self.keep_alive or connection.closing:
+        cors = connection.server.app.cors
+        close = not self.keep_alive or connection.closing
+        if close:
             self.promised_close = True
-            lines.append("Connection: close\r\n")
-        return connection.fd, "".join(lines).encode("latin-1")
+        head = cors.head(self.origin, close)
+        keep = None
+        if not (close or connection.queue or connection.partial or connection.paused_writing):
+            keep = (cors.origins,)
+            transport.pause_reading()
+        return connection.fd, head, keep, connection
 
 
 class Endpoint:

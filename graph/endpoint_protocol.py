@@ -107,6 +107,7 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     written: bool = False  # a worker has written the response; `body` is what is left to send
     cut: bool = False  # a worker died while writing it: the connection is beyond repair
+    kept: bool = False  # written, and the worker keeps the connection for the next request
 
 
 def _error(status: int, message: str, headers: list | None = None) -> Response:
@@ -166,6 +167,22 @@ class Cors:
         if origin and self.allows(origin):
             return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
         return [("Vary", "Origin")]
+
+    def head(self, origin: str, close: bool = False) -> bytes:
+        """The header lines of `headers(origin)` (and Connection: close), for a worker to
+        write; cached, as the same few origins ask again and again."""
+        key = (origin, close)
+        lines = self._heads.get(key)
+        if lines is None:
+            text = "".join(f"{name}: {value}\r\n" for name, value in self.headers(origin))
+            lines = (text + ("Connection: close\r\n" if close else "")).encode("latin-1")
+            if len(self._heads) < 256:
+                self._heads[key] = lines
+        return lines
+
+    @functools.cached_property
+    def _heads(self) -> dict[tuple[str, bool], bytes]:
+        return {}
 
     def preflight(self, request: Request) -> Response:
         """The answer to OPTIONS: a CORS preflight when it is one, else just what is allowed."""

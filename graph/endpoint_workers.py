@@ -7,21 +7,31 @@ endpoint.py does not grow with a second way of answering.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import pickle
+import select
 import socket
 import struct
+import time
 from typing import Any
+from urllib.parse import unquote
 
 from .endpoint_protocol import (
     _REASONS,
     ANSWER_STATUS,
+    HEADER_LIMIT,
+    MAX_REQUEST_BYTES,
+    QUERY_PATHS,
     RDF_MEDIA,
     RESULT_MEDIA,
+    Cors,
+    Request,
     ResultTooLarge,
     _Date,
     _ReadOnly,
+    query_request,
 )
 from .sparql import QueryError, check_query
 
@@ -80,14 +90,30 @@ def _answer(store, message: tuple) -> tuple[str, str, bytes]:
         return "error", str(err), b""
 
 
-def _worker(store_path: str, conn, writing) -> None:
+class WorkerState(ctypes.Structure):
+    """What a worker shows the event loop without a message (shared memory, read by the
+    loop's time-limit checks): whether it is writing to a client (a kill then cuts that
+    answer), and whether, since when and for which origin it is answering a request it has
+    read itself from a connection it keeps (see `_keep`)."""
+
+    _fields_ = [
+        ("writing", ctypes.c_byte),
+        ("own", ctypes.c_byte),
+        ("started", ctypes.c_double),
+        ("origin", ctypes.c_char * 256),
+    ]
+
+
+def _worker(store_path: str, conn, state: WorkerState, limit: int) -> None:
     """Worker process: open the store read-only once, then answer queries from the pipe.
 
     A query that comes with a client's socket (passed over the pipe, SCM_RIGHTS) is answered
-    on that socket: the worker writes the HTTP response itself, sets `writing` first (so that
-    the server knows not to answer again if it has to kill this worker), and tells the server
-    what it sent and any rest the socket would not take at once. Without a socket, the answer
-    goes back over the pipe.
+    on that socket: the worker writes the HTTP response itself, sets `state.writing` first
+    (so that the server knows not to answer again if it has to kill this worker), and tells
+    the server what it sent and any rest the socket would not take at once. Without a
+    socket, the answer goes back over the pipe. When the server lends the connection
+    (`keep`) and no other query is waiting, the worker keeps it and reads the client's next
+    request itself (`_keep`): no hop through the server for a client that asks again.
     """
     import pyoxigraph as ox
 
@@ -100,6 +126,8 @@ def _worker(store_path: str, conn, writing) -> None:
     conn.send(("ready", "", b""))
     fd = conn.fileno()
     pipe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=os.dup(fd))
+    waiting = select.poll()
+    waiting.register(fd, select.POLLIN)
     pending = bytearray()
     while True:
         try:
@@ -108,17 +136,166 @@ def _worker(store_path: str, conn, writing) -> None:
             return
         if message is None:
             return
+        job, head, keep = message
         if client is None:
-            _send_frame(fd, (*_answer(store, message[0]), _passed(message[0])))
+            _send_frame(fd, (*_answer(store, job), _passed(job)))
             continue
         try:
-            response = _http_answer(_answer(store, message[0]), message[1])
-            writing.value = 1
+            response = _http_answer(_answer(store, job), head)
+            state.writing = 1
             rest = _write_some(client, response)
-        finally:
+            kept = keep is not None and not rest and not pending and not waiting.poll(0)
+        except BaseException:
             os.close(client)
-        _send_frame(fd, ("sent", "", rest, _passed(message[0])))
-        writing.value = 0
+            raise
+        if not kept:
+            os.close(client)
+        _send_frame(fd, ("kept" if kept else "sent", "", rest, _passed(job)))
+        state.writing = 0
+        if kept:
+            _keep(store, client, Cors(keep[0]), fd, pending, state, limit)
+
+
+KEEP = 0.5  # seconds a worker keeps a quiet connection before it gives it back
+
+
+def _keep(
+    store, client: int, cors: Cors, fd: int, pending: bytearray, state: WorkerState, limit: int
+) -> None:
+    """Answer the requests that arrive on a kept connection, as the server would, until the
+    server sends a query (this worker is wanted elsewhere), the client is quiet for KEEP s,
+    or a request is one the server should read (anything but a plain query: errors, limits,
+    100-continue, pipelining); then give the connection back, with what was read of it and
+    not answered, in a "released" message. The time limit still holds: `state` tells the
+    server's checks when a query started here."""
+    data = bytearray()
+    rest, closed = b"", False
+    poller = select.poll()
+    poller.register(client, select.POLLIN)
+    poller.register(fd, select.POLLIN)
+    deadline = time.monotonic() + KEEP
+    try:
+        while not pending:
+            left = deadline - time.monotonic()
+            events = poller.poll(left * 1000) if left > 0 else []
+            if not events or any(ready != client for ready, _ in events):
+                break  # quiet too long, or a query for this worker
+            try:
+                chunk = os.read(client, 65536)
+            except BlockingIOError:
+                continue
+            except OSError:
+                closed = True
+                break
+            if not chunk:
+                closed = True
+                break
+            data += chunk
+            asked = _read_request(data, cors, limit)
+            if asked is None and len(data) <= HEADER_LIMIT:
+                continue  # not all of it yet
+            if not asked:
+                break  # for the server to read
+            message, origin = asked
+            data.clear()
+            state.origin = origin.encode("latin-1")
+            state.started = time.monotonic()
+            state.own = 1
+            misses = _verdict.cache_info().misses
+            answer = _answer(store, message)
+            response = _http_answer(answer, cors.head(origin))
+            state.writing = 1
+            rest = _write_some(client, response)
+            state.own = 0
+            if _verdict.cache_info().misses != misses and _verdict(message[0]) is None:
+                _send_frame(fd, ("passed", message[0], b""))  # the others need not parse it
+            state.writing = 0
+            if rest:
+                break
+            deadline = time.monotonic() + KEEP
+    finally:
+        os.close(client)
+        _send_frame(fd, ("released", bytes(data), rest, closed))
+
+
+class _OneRequest:
+    """httptools callbacks that collect one request read by a worker."""
+
+    def __init__(self) -> None:
+        self.url = b""
+        self.headers: dict[str, str] = {}
+        self.body: list[bytes] = []
+        self.begun = 0
+        self.complete = False
+
+    def on_message_begin(self) -> None:
+        self.begun += 1
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        key, text = name.decode("latin-1").lower(), value.decode("latin-1").strip()
+        self.headers[key] = f"{self.headers[key]}, {text}" if key in self.headers else text
+
+    def on_body(self, body: bytes) -> None:
+        self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        self.complete = True
+
+
+def _read_request(data: bytearray, cors: Cors, limit: int) -> tuple[tuple, str] | bool | None:
+    """(query message, origin) for `data` when it is exactly one whole, plain query request
+    that the server would send to a worker; None when it is not whole yet; False when the
+    server should read it (anything else: its answer is the server's to give)."""
+    import httptools
+
+    one = _OneRequest()
+    parser = httptools.HttpRequestParser(one)
+    try:
+        parser.feed_data(bytes(data))
+    except (httptools.HttpParserError, httptools.HttpParserUpgrade):
+        return False
+    if one.begun > 1:
+        return False  # pipelined: the server keeps them in order
+    if not one.complete:
+        return None
+    headers = one.headers
+    length = headers.get("content-length", "0")
+    if (
+        not parser.should_keep_alive()
+        or "expect" in headers
+        or "transfer-encoding" in headers
+        or "host" not in headers
+        or len(headers.get("origin", "")) > 200
+        or not length.isdigit()
+        or int(length) > MAX_REQUEST_BYTES
+    ):
+        return False
+    try:
+        url = httptools.parse_url(one.url)
+        path = url.path.decode("latin-1")
+        if "%" in path:
+            path = unquote(path)
+        if path not in QUERY_PATHS:
+            return False
+        request = Request(
+            parser.get_method().decode("ascii"),
+            path,
+            (url.query or b"").decode("latin-1"),
+            headers,
+            b"".join(one.body),
+            headers["host"],
+        )
+        asked = query_request(request, cors)
+    except (httptools.HttpParserInvalidURLError, QueryError, UnicodeDecodeError):
+        return False
+    if not isinstance(asked, tuple):
+        return False
+    text, results_fmt, rdf_fmt, default_graphs, named_graphs, base = asked
+    message = (text, results_fmt, rdf_fmt, limit, default_graphs or [], named_graphs or [])
+    return (*message, base, False), headers.get("origin", "")
 
 
 def _passed(message: tuple) -> bool:
