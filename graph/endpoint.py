@@ -307,8 +307,9 @@ class QueryPool:
             worker.channel.attach(self._loop)
         return worker
 
-    def _attach(self) -> asyncio.AbstractEventLoop:
-        loop = asyncio.get_running_loop()
+    def _attach(self, loop: asyncio.AbstractEventLoop | None = None) -> asyncio.AbstractEventLoop:
+        """Read the workers' pipes on `loop` (the running one by default)."""
+        loop = loop or asyncio.get_running_loop()
         if self._loop is not loop:
             self._loop = loop
             for worker in self._all:
@@ -329,7 +330,8 @@ class QueryPool:
         the server's header lines for it: the worker then writes the HTTP response itself,
         and `done` gets ("sent", "", rest to write) or, when the worker died while writing,
         ("cut", ...): the connection cannot be answered any more."""
-        self._attach()
+        if self._loop is None:  # else attached by the server, or by run()
+            self._attach()
         job = _Job(message, done, direct)
         if self._idle:
             self._dispatch(self._take_idle(), job)
@@ -378,8 +380,9 @@ class QueryPool:
         )
 
     def _remember(self, text: str) -> None:
+        if text in self._checked:
+            return  # the usual case; only new texts need a place (oldest out first)
         self._checked[text] = None
-        self._checked.move_to_end(text)
         if len(self._checked) > self.CHECKED:
             self._checked.popitem(last=False)
 
@@ -534,7 +537,7 @@ class QueryPool:
     ) -> tuple[str, bytes]:
         """(media type, body) of a query; raises QueryTimeout, ResultTooLarge, QueryError
         (_ReadOnly for updates), WorkerLost."""
-        answer = asyncio.get_running_loop().create_future()
+        answer = self._attach().create_future()
         self.submit(
             self.message(text, results_fmt, rdf_fmt, default_graphs, named_graphs, base_iri),
             lambda result: answer.done() or answer.set_result(result),
@@ -698,6 +701,7 @@ class _Connection(asyncio.Protocol):
         self.paused_writing = False
         self.closing = False  # answer what was read, then close
         self.timer: asyncio.TimerHandle | None = None
+        self.loop: asyncio.AbstractEventLoop = asyncio.get_event_loop()  # the running one
         self.partial = False  # part of a request is read (its end not yet)
         self.lent = False  # a worker reads and answers this connection (see released)
         self.feeding = False  # in data_received: requests are queued, not yet sent on
@@ -931,7 +935,7 @@ class _Connection(asyncio.Protocol):
     # -- time limits
     def _arm(self, seconds: float, then: Callable) -> None:
         self._disarm()
-        self.timer = asyncio.get_running_loop().call_later(seconds, then)
+        self.timer = self.loop.call_later(seconds, then)
 
     def _disarm(self) -> None:
         if self.timer is not None:
@@ -1015,6 +1019,7 @@ class Endpoint:
         self._loop = loop
         try:
             self._stop = asyncio.Event()
+            self.app.pool._attach(loop)  # once, not per query
             server = loop.run_until_complete(
                 loop.create_server(lambda: _Connection(self), sock=self.socket, backlog=1024)
             )
