@@ -10,6 +10,10 @@ Oxigraph does the querying, in worker processes that each hold the store open re
   (parsed by httptools, i.e. llhttp), keeps connections alive, and hands each query to a free
   worker over a pipe; it never evaluates anything itself and never waits on one client, so a
   slow client or a slow query holds up nobody else;
+- a worker writes its answer to the client's socket itself, and when no other query waits
+  for it, keeps that connection and reads the client's next plain query itself
+  (endpoint_workers._keep), so a client that asks again does not pass through the loop;
+  anything else on that connection, or a query for the worker, gives the connection back;
 - every query is parsed first, in the worker (rdflib's SPARQL grammar, cached per text):
   malformed -> 400 with line and column; SERVICE -> 400; an update (or the `update`
   parameter) -> 403, the endpoint is read-only;
