@@ -499,6 +499,7 @@ class QueryPool:
         cut, own, origin = bool(state.writing), bool(state.own), state.origin.decode("latin-1")
         lender, worker.keeping = worker.keeping, None
         self._retire(worker, restart=worker.ready)
+        self._grace()
         started = [] if lender is not None and own else jobs[:1]
         for job in reversed(jobs[len(started) :]):
             if job.timer is not None:
@@ -515,6 +516,18 @@ class QueryPool:
             if head.timer is not None:
                 head.timer.cancel()
             head.done(answer)
+
+    REPLACED_GRACE = 1.0  # seconds a waiting query has at least once a worker is replaced
+
+    def _grace(self) -> None:
+        """Queries that have waited for a worker nearly the whole time limit get a little
+        longer when a worker has just been replaced: the replacement takes tens of ms to
+        start, and a query waiting behind a stopped one should go to it, not get 503."""
+        now = self._loop.time()
+        for job in self._waiting:
+            if job.timer is not None and job.timer.when() - now < self.REPLACED_GRACE:
+                job.timer.cancel()
+                job.timer = self._loop.call_later(self.REPLACED_GRACE, self._waited_too_long, job)
 
     def _retire(self, worker: _Worker, restart: bool = True) -> None:
         """Kill `worker` and start another in its place (it joins the idle ones when ready)."""
