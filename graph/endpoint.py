@@ -10,6 +10,10 @@ Oxigraph does the querying, in worker processes that each hold the store open re
   (parsed by httptools, i.e. llhttp), keeps connections alive, and hands each query to a free
   worker over a pipe; it never evaluates anything itself and never waits on one client, so a
   slow client or a slow query holds up nobody else;
+- a worker writes its answer to the client's socket itself, and when no other query waits
+  for it, keeps that connection and reads the client's next plain query itself
+  (endpoint_workers._keep), so a client that asks again does not pass through the loop;
+  anything else on that connection, or a query for the worker, gives the connection back;
 - every query is parsed first, in the worker (rdflib's SPARQL grammar, cached per text):
   malformed -> 400 with line and column; SERVICE -> 400; an update (or the `update`
   parameter) -> 403, the endpoint is read-only;
@@ -35,21 +39,37 @@ import logging
 import multiprocessing as mp
 import os
 import pickle
-import re
 import socket
 import struct
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from email.utils import formatdate
+from dataclasses import dataclass
 from html import escape
-from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, unquote_to_bytes
+from urllib.parse import unquote
 
-from .sparql import QueryError, bind_values, check_query
+from .endpoint_protocol import (
+    _REASONS,
+    ANSWER_STATUS,
+    HEADER_LIMIT,
+    MAX_REQUEST_BYTES,
+    Cors,
+    QueryTimeout,
+    Request,
+    Response,
+    ResultTooLarge,
+    WorkerLost,
+    _Date,
+    _error,
+    _ReadOnly,
+    negotiate,
+    query_request,
+)
+from .endpoint_protocol import _form as _form  # re-exported: the tests hold it against urllib
+from .endpoint_workers import WorkerState, _frame, _send_frame, _worker
+from .sparql import QueryError, bind_values
 
 __all__ = [
     "Cors",
@@ -65,45 +85,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# media type -> pyoxigraph format name
-RESULT_TYPES = {
-    "application/sparql-results+json": "JSON",
-    "application/json": "JSON",
-    "application/sparql-results+xml": "XML",
-    "application/xml": "XML",
-    "text/xml": "XML",
-    "text/csv": "CSV",
-    "text/tab-separated-values": "TSV",
-}
-RDF_TYPES = {
-    "text/turtle": "TURTLE",
-    "application/ld+json": "JSON_LD",
-    "application/n-triples": "N_TRIPLES",
-    "application/rdf+xml": "RDF_XML",
-}
-RESULT_MEDIA = {
-    "JSON": "application/sparql-results+json",
-    "XML": "application/sparql-results+xml",
-    "CSV": "text/csv",
-    "TSV": "text/tab-separated-values",
-}
-RDF_MEDIA = {v: k for k, v in RDF_TYPES.items()}
-MAX_REQUEST_BYTES = 1024 * 1024  # a query text longer than this is not a query
-FORMAT_PARAM = {  # ?format=... for links typed by hand
-    "json": ("JSON", None),
-    "xml": ("XML", None),
-    "csv": ("CSV", None),
-    "tsv": ("TSV", None),
-    "turtle": (None, "TURTLE"),
-    "ttl": (None, "TURTLE"),
-    "jsonld": (None, "JSON_LD"),
-    "json-ld": (None, "JSON_LD"),
-    "nt": (None, "N_TRIPLES"),
-    "rdfxml": (None, "RDF_XML"),
-}
-QUERY_PATHS = ("/query", "/sparql")
-METHODS = "GET, POST, OPTIONS"
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -115,239 +96,6 @@ class Limits:
     # while the others compute (measured on 2 cores: 3 workers 0.93x oxigraph at 32 clients,
     # 2 workers 0.79x, same run)
     workers: int = max(2, min(12, (os.cpu_count() or 1) + 1))
-
-
-class QueryTimeout(RuntimeError):
-    pass
-
-
-class WorkerLost(RuntimeError):
-    """A worker process died while answering (not the query's fault, not a time-out)."""
-
-
-class _ReadOnly(QueryError):
-    """An update sent to the read-only endpoint (403, not 400)."""
-
-
-class ResultTooLarge(RuntimeError):
-    pass
-
-
-# --- the worker processes -----------------------------------------------------------------
-
-
-class _CappedBuffer:
-    """A write-only file that refuses to grow past `limit` bytes."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.parts: list[bytes] = []
-        self.size = 0
-
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.limit:
-            raise ResultTooLarge(
-                f"the result is larger than this server's limit of {self.limit:,} bytes"
-            )
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-
-def _answer(store, message: tuple) -> tuple[str, str, bytes]:
-    """(status, media type or message, body) for one query message, in a worker."""
-    import pyoxigraph as ox
-
-    text, results_fmt, rdf_fmt, limit, default_graphs, named_graphs, base, checked = message
-    verdict = None if checked else _verdict(text)
-    if verdict is not None:
-        return verdict[0], verdict[1], b""
-    try:
-        options: dict[str, Any] = {"base_iri": base}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        result = store.query(text, **options)
-        buffer = _CappedBuffer(limit)
-        if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
-            result.serialize(buffer, getattr(ox.QueryResultsFormat, results_fmt))
-            media = RESULT_MEDIA[results_fmt]
-        else:  # CONSTRUCT / DESCRIBE
-            result.serialize(buffer, getattr(ox.RdfFormat, rdf_fmt))
-            media = RDF_MEDIA[rdf_fmt]
-        return "ok", media, b"".join(buffer.parts)
-    except ResultTooLarge as err:
-        return "large", str(err), b""
-    except SyntaxError as err:
-        return "malformed", f"malformed SPARQL: {err}", b""
-    except (OSError, ValueError, TypeError) as err:
-        return "error", str(err), b""
-
-
-def _worker(store_path: str, conn, writing) -> None:
-    """Worker process: open the store read-only once, then answer queries from the pipe.
-
-    A query that comes with a client's socket (passed over the pipe, SCM_RIGHTS) is answered
-    on that socket: the worker writes the HTTP response itself, sets `writing` first (so that
-    the server knows not to answer again if it has to kill this worker), and tells the server
-    what it sent and any rest the socket would not take at once. Without a socket, the answer
-    goes back over the pipe.
-    """
-    import pyoxigraph as ox
-
-    try:
-        store = ox.Store.read_only(store_path)
-    except OSError as err:
-        conn.send(("failed", f"cannot open the store at {store_path}: {err}", b""))
-        return
-    _verdict("ASK {}")  # load rdflib's grammar now, not in the first query's time
-    conn.send(("ready", "", b""))
-    fd = conn.fileno()
-    pipe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=os.dup(fd))
-    pending = bytearray()
-    while True:
-        try:
-            message, client = _receive_job(pipe, pending)
-        except EOFError:
-            return
-        if message is None:
-            return
-        if client is None:
-            _send_frame(fd, (*_answer(store, message[0]), _passed(message[0])))
-            continue
-        try:
-            response = _http_answer(_answer(store, message[0]), message[1])
-            writing.value = 1
-            rest = _write_some(client, response)
-        finally:
-            os.close(client)
-        _send_frame(fd, ("sent", "", rest, _passed(message[0])))
-        writing.value = 0
-
-
-def _passed(message: tuple) -> bool:
-    """Whether the guard let this query through (read from its cache: it has just run)."""
-    return message[-1] or _verdict(message[0]) is None
-
-
-def _receive_job(pipe: socket.socket, pending: bytearray) -> tuple[Any, int | None]:
-    """The next framed message from the server and the file descriptor sent with it, if any."""
-    client = None
-    while True:
-        if len(pending) >= 4:
-            (size,) = struct.unpack_from("!i", pending)
-            start = 4
-            if size == -1 and len(pending) >= 12:
-                (size,) = struct.unpack_from("!Q", pending, 4)
-                start = 12
-            if size != -1 and len(pending) >= start + size:
-                message = pickle.loads(memoryview(pending)[start : start + size])
-                del pending[: start + size]
-                return message, client
-        data, fds, _, _ = socket.recv_fds(pipe, 256 * 1024, 1)
-        if not data:
-            for extra in fds:
-                os.close(extra)
-            raise EOFError
-        for extra in fds:
-            if client is None:
-                client = extra
-            else:
-                os.close(extra)
-        pending += data
-
-
-def _http_answer(answer: tuple[str, str, bytes], head: bytes) -> bytes:
-    """The whole HTTP/1.1 response for a worker's answer; `head` holds the server's own
-    header lines (CORS, Connection) for this request."""
-    status, detail, body = answer
-    if status == "ok":
-        lines = f"HTTP/1.1 200 OK\r\nContent-Type: {detail}; charset=utf-8\r\nVary: Accept\r\n"
-    else:
-        code = ANSWER_STATUS.get(status, 500)
-        if status == "large":
-            detail += "; add LIMIT or narrow the query"
-        body = (detail.rstrip() + "\n").encode("utf-8")
-        lines = (
-            f"HTTP/1.1 {code} {_REASONS.get(code, 'Error')}\r\n"
-            "Content-Type: text/plain; charset=utf-8\r\n"
-        )
-    return b"".join(
-        (
-            lines.encode("latin-1"),
-            head,
-            b"Content-Length: %d\r\nDate: " % len(body),
-            _Date.now(),
-            b"\r\n\r\n",
-            body,
-        )
-    )
-
-
-def _write_some(fd: int, data: bytes) -> bytes:
-    """Write what a non-blocking socket takes now; the rest (usually nothing) is returned for
-    the server's event loop to send, so that a slow reader never holds up a worker."""
-    view = memoryview(data)
-    try:
-        while view:
-            view = view[os.write(fd, view) :]
-    except BlockingIOError:
-        pass
-    except OSError:  # the client has gone; nothing more to send
-        return b""
-    return bytes(view)
-
-
-def _frame(message) -> bytes:
-    """A message framed as multiprocessing's Connection frames it (so that either end may
-    be a plain Connection): a 4-byte big-endian length, or -1 and an 8-byte one, then the
-    pickle."""
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    if len(data) < 0x7FFFFFFF:
-        return struct.pack("!i", len(data)) + data
-    return struct.pack("!iQ", -1, len(data)) + data
-
-
-def _send_frame(fd: int, message) -> None:
-    """Write one framed message with as few writes as the pipe takes (Connection.send writes
-    header and body apart, which wakes the reader twice)."""
-    view = memoryview(_frame(message))
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-@functools.lru_cache(maxsize=1024)
-def _verdict(text: str) -> tuple[str, str] | None:
-    """None for a query that may run, else (status, message); cached, because parsing with
-    rdflib's grammar costs more than running most queries, and clients repeat queries."""
-    try:
-        _check_read_only(text)
-    except _ReadOnly as err:
-        return "read-only", str(err)
-    except QueryError as err:
-        return "malformed", str(err)
-    return None
-
-
-def _check_read_only(text: str) -> None:
-    """Parse the query; an update sent as a query gets a 403 message of its own."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseUpdate
-
-    try:
-        check_query(text)
-    except QueryError as err:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            raise err from None
-        raise _ReadOnly("this endpoint is read-only: no updates") from None
 
 
 class _Channel:
@@ -464,7 +212,7 @@ class _Job:
     """One query for the pool: the message, who wants the answer, and its timer (the wait
     for a worker, then the time limit)."""
 
-    __slots__ = ("message", "done", "direct", "timer", "started")
+    __slots__ = ("message", "done", "direct", "timer", "started", "lender")
 
     def __init__(self, message: tuple, done: Callable, direct: Callable | None) -> None:
         self.message = message
@@ -472,6 +220,7 @@ class _Job:
         self.direct = direct
         self.timer: asyncio.TimerHandle | None = None
         self.started = 0.0
+        self.lender: Any = None  # who lent the worker its connection (see _Reply.direct)
 
 
 class _Worker:
@@ -481,14 +230,17 @@ class _Worker:
 
     def __init__(self, ctx, store_path: str, pool: QueryPool) -> None:
         self.conn, child = ctx.Pipe()
-        self.writing = ctx.RawValue("b", 0)  # set by the worker while it writes to a client
+        self.state = ctx.RawValue(WorkerState)  # written by the worker, read here
         self.process = ctx.Process(
-            target=_worker, args=(store_path, child, self.writing), daemon=True
+            target=_worker,
+            args=(store_path, child, self.state, pool.limits.max_result_bytes),
+            daemon=True,
         )
         self.process.start()
         child.close()
         self.ready = False
         self.jobs: collections.deque[_Job] = collections.deque()  # the first one is running
+        self.keeping: Any = None  # the lender of the connection the worker keeps, if any
         self.channel = _Channel(
             self.conn, functools.partial(pool._message, self), functools.partial(pool._lost, self)
         )
@@ -541,6 +293,7 @@ class QueryPool:
         self._checked: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._all: list[_Worker] = []
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._watching: asyncio.TimerHandle | None = None
         self.replaced = 0  # workers killed (time limit) or lost, and started anew
         workers = [self._spawn() for _ in range(limits.workers)]
         try:
@@ -558,8 +311,9 @@ class QueryPool:
             worker.channel.attach(self._loop)
         return worker
 
-    def _attach(self) -> asyncio.AbstractEventLoop:
-        loop = asyncio.get_running_loop()
+    def _attach(self, loop: asyncio.AbstractEventLoop | None = None) -> asyncio.AbstractEventLoop:
+        """Read the workers' pipes on `loop` (the running one by default)."""
+        loop = loop or asyncio.get_running_loop()
         if self._loop is not loop:
             self._loop = loop
             for worker in self._all:
@@ -580,10 +334,11 @@ class QueryPool:
         the server's header lines for it: the worker then writes the HTTP response itself,
         and `done` gets ("sent", "", rest to write) or, when the worker died while writing,
         ("cut", ...): the connection cannot be answered any more."""
-        self._attach()
+        if self._loop is None:  # else attached by the server, or by run()
+            self._attach()
         job = _Job(message, done, direct)
         if self._idle:
-            self._dispatch(self._idle.popleft(), job)
+            self._dispatch(self._take_idle(), job)
             return
         # All busy: queue the job right behind one that has only just started, so that the
         # worker goes on to it without waiting for this loop (no idle gap, warm caches).
@@ -595,6 +350,20 @@ class QueryPool:
         self._wait(job)
 
     PIPELINE_YOUNG = 0.02  # seconds: a query that has run longer may be a slow one
+
+    def _take_idle(self) -> _Worker:
+        """An idle worker: one that is not answering a request of its own (on a connection it
+        keeps) if there is one, else the one whose own query started last (this query then
+        waits behind it, and the worker gives the connection back before it starts it)."""
+        chosen = None
+        for worker in self._idle:
+            if not worker.state.own:
+                chosen = worker
+                break
+        if chosen is None:
+            chosen = max(self._idle, key=lambda w: w.state.started)
+        self._idle.remove(chosen)
+        return chosen
 
     def _wait(self, job: _Job, first: bool = False) -> None:
         job.timer = self._loop.call_later(self.limits.timeout, self._waited_too_long, job)
@@ -615,8 +384,9 @@ class QueryPool:
         )
 
     def _remember(self, text: str) -> None:
+        if text in self._checked:
+            return  # the usual case; only new texts need a place (oldest out first)
         self._checked[text] = None
-        self._checked.move_to_end(text)
         if len(self._checked) > self.CHECKED:
             self._checked.popitem(last=False)
 
@@ -633,9 +403,12 @@ class QueryPool:
         if len(worker.jobs) == 1:
             self._start(worker)
         offer = job.direct() if job.direct is not None else None
-        if offer is not None and worker.channel.send_with_fd((job.message, offer[1]), offer[0]):
-            return
-        worker.channel.send((job.message, None))
+        if offer is not None:
+            fd, head, keep, lender = offer
+            if worker.channel.send_with_fd((job.message, head, keep), fd):
+                job.lender = lender if keep is not None else None
+                return
+        worker.channel.send((job.message, None, None))
 
     def _start(self, worker: _Worker) -> None:
         head = worker.jobs[0]
@@ -652,6 +425,15 @@ class QueryPool:
             self._idle.append(worker)
             self._pump()
             return
+        kind = message[0]
+        if kind == "passed":  # a text the guard let through in a request the worker read
+            self._remember(message[1])
+            return
+        if kind == "released":  # (released, data read and not answered, rest to send, eof)
+            lender, worker.keeping = worker.keeping, None
+            if lender is not None:
+                lender.released(message[1], message[2])
+            return
         if not worker.jobs:
             return
         job = worker.jobs.popleft()
@@ -660,6 +442,9 @@ class QueryPool:
             if message[3]:
                 self._remember(job.message[0])
             message = message[:3]
+        if kind == "kept":  # answered, and the worker keeps the connection for the next
+            worker.keeping = job.lender
+            self._watch_kept()
         if worker.jobs:
             self._start(worker)
             if self._waiting:  # keep it one ahead
@@ -672,7 +457,25 @@ class QueryPool:
 
     def _pump(self) -> None:
         while self._idle and self._waiting:
-            self._dispatch(self._idle.popleft(), self._waiting.popleft())
+            self._dispatch(self._take_idle(), self._waiting.popleft())
+
+    def _watch_kept(self) -> None:
+        """Look at the workers that keep a connection every so often: the queries they read
+        themselves are under the same time limit (plus at most this interval)."""
+        if self._watching is None:
+            self._watching = self._loop.call_later(
+                min(0.25, self.limits.timeout / 10), self._check_kept
+            )
+
+    def _check_kept(self) -> None:
+        self._watching = None
+        now = time.monotonic()
+        for worker in list(self._all):
+            if worker.keeping is not None and worker.state.own:
+                if now - worker.state.started > self.limits.timeout:
+                    self._overrun(worker)
+        if any(worker.keeping is not None for worker in self._all):
+            self._watch_kept()
 
     def _overrun(self, worker: _Worker) -> None:
         self._fail(
@@ -687,19 +490,44 @@ class QueryPool:
 
     def _fail(self, worker: _Worker, status: str, detail: str) -> None:
         """`worker` overran or died: its query gets `status`; the queries queued behind it
-        (not started, and read-only anyway) go back to the front of the queue."""
+        (not started, and read-only anyway) go back to the front of the queue. When it was
+        answering a request it read itself, on a connection it kept, that request is the one
+        that gets `status`, and every query sent to it was still waiting behind it."""
         jobs = list(worker.jobs)
         worker.jobs.clear()
-        cut = bool(worker.writing.value)
+        state = worker.state
+        cut, own, origin = bool(state.writing), bool(state.own), state.origin.decode("latin-1")
+        lender, worker.keeping = worker.keeping, None
         self._retire(worker, restart=worker.ready)
-        for job in reversed(jobs[1:]):
+        self._grace()
+        started = [] if lender is not None and own else jobs[:1]
+        for job in reversed(jobs[len(started) :]):
+            if job.timer is not None:
+                job.timer.cancel()
             self._wait(job, first=True)
         self._pump()
-        if jobs:
-            head = jobs[0]
+        answer = ("cut" if cut else status, detail, b"")
+        if lender is not None:
+            if own:
+                lender.stopped(answer, origin)
+            else:  # quiet, but what it had read of the connection is gone with it
+                lender.lost()
+        for head in started:
             if head.timer is not None:
                 head.timer.cancel()
-            head.done(("cut" if cut else status, detail, b""))
+            head.done(answer)
+
+    REPLACED_GRACE = 1.0  # seconds a waiting query has at least once a worker is replaced
+
+    def _grace(self) -> None:
+        """Queries that have waited for a worker nearly the whole time limit get a little
+        longer when a worker has just been replaced: the replacement takes tens of ms to
+        start, and a query waiting behind a stopped one should go to it, not get 503."""
+        now = self._loop.time()
+        for job in self._waiting:
+            if job.timer is not None and job.timer.when() - now < self.REPLACED_GRACE:
+                job.timer.cancel()
+                job.timer = self._loop.call_later(self.REPLACED_GRACE, self._waited_too_long, job)
 
     def _retire(self, worker: _Worker, restart: bool = True) -> None:
         """Kill `worker` and start another in its place (it joins the idle ones when ready)."""
@@ -726,7 +554,7 @@ class QueryPool:
     ) -> tuple[str, bytes]:
         """(media type, body) of a query; raises QueryTimeout, ResultTooLarge, QueryError
         (_ReadOnly for updates), WorkerLost."""
-        answer = asyncio.get_running_loop().create_future()
+        answer = self._attach().create_future()
         self.submit(
             self.message(text, results_fmt, rdf_fmt, default_graphs, named_graphs, base_iri),
             lambda result: answer.done() or answer.set_result(result),
@@ -785,197 +613,6 @@ _ANSWER_ERRORS = {
     "busy": QueryTimeout,
     "lost": WorkerLost,
 }
-ANSWER_STATUS = {  # worker answer -> HTTP status
-    "ok": 200,
-    "large": 413,
-    "malformed": 400,
-    "error": 400,
-    "read-only": 403,
-    "timeout": 503,
-    "busy": 503,
-    "lost": 500,
-}
-
-
-# --- HTTP: requests, answers, CORS ----------------------------------------------------------
-
-
-@dataclass
-class Request:
-    method: str
-    path: str
-    query_string: str
-    headers: dict[str, str]  # lower-case names; repeated headers joined with ", "
-    body: bytes
-    host: str
-
-    def header(self, name: str, default: str = "") -> str:
-        return self.headers.get(name, default)
-
-
-@dataclass
-class Response:
-    status: int
-    body: bytes
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    written: bool = False  # a worker has written the response; `body` is what is left to send
-    cut: bool = False  # a worker died while writing it: the connection is beyond repair
-
-
-def _error(status: int, message: str, headers: list | None = None) -> Response:
-    body = (message.rstrip() + "\n").encode("utf-8")
-    return Response(status, body, [("Content-Type", "text/plain; charset=utf-8")] + (headers or []))
-
-
-_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s,]+", re.IGNORECASE)
-_HEADER_NAMES = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+(\s*,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+)*$")
-
-
-@dataclass(frozen=True)
-class Cors:
-    """Which web pages (origins) may read the answers: any ("*", the default: a read-only
-    endpoint of public data, no credentials), a few given ones, or none (CORS off)."""
-
-    origins: tuple[str, ...] | None = ("*",)
-
-    @classmethod
-    def parse(cls, values: list[str] | str | None) -> Cors:
-        """From `--cors-origin` values: "*", "none", or origins like https://portal.example."""
-        if values is None:
-            return cls()
-        if isinstance(values, str):
-            values = [values]
-        items = [v.strip().rstrip("/") for value in values for v in value.split(",") if v.strip()]
-        if not items or any(v.lower() in ("none", "off") for v in items):
-            if len(items) > 1:
-                raise ValueError("--cors-origin none cannot be combined with origins")
-            return cls(None)
-        if "*" in items:
-            if len(items) > 1:
-                raise ValueError("--cors-origin * already allows every origin")
-            return cls(("*",))
-        for item in items:
-            if not _ORIGIN.fullmatch(item):
-                raise ValueError(
-                    f"{item!r} is not an origin (scheme://host[:port], no path), '*' or 'none'"
-                )
-        return cls(tuple(item.lower() for item in items))
-
-    @property
-    def enabled(self) -> bool:
-        return self.origins is not None
-
-    def allows(self, origin: str) -> bool:
-        return self.origins is not None and (
-            self.origins == ("*",) or origin.rstrip("/").lower() in self.origins
-        )
-
-    def headers(self, origin: str) -> list[tuple[str, str]]:
-        """What every answer carries."""
-        if self.origins is None:
-            return []
-        if self.origins == ("*",):
-            return [("Access-Control-Allow-Origin", "*")]
-        if origin and self.allows(origin):
-            return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
-        return [("Vary", "Origin")]
-
-    def preflight(self, request: Request) -> Response:
-        """The answer to OPTIONS: a CORS preflight when it is one, else just what is allowed."""
-        origin = request.header("origin")
-        method = request.header("access-control-request-method")
-        allow = [("Allow", METHODS)]
-        if not (origin and method) or self.origins is None:
-            return Response(204, b"", allow)
-        if not self.allows(origin):
-            return _error(403, f"pages from {origin} may not query this endpoint", allow)
-        if method.upper() not in ("GET", "POST"):
-            return _error(405, f"{method} is not allowed here; use GET or POST", allow)
-        headers = allow + [("Access-Control-Allow-Methods", METHODS)]
-        wanted = request.header("access-control-request-headers").strip()
-        if wanted and _HEADER_NAMES.match(wanted):
-            headers.append(("Access-Control-Allow-Headers", wanted))
-        elif wanted:
-            return _error(400, "malformed Access-Control-Request-Headers", allow)
-        if request.header("access-control-request-private-network").lower() == "true":
-            headers.append(("Access-Control-Allow-Private-Network", "true"))
-        headers.append(("Access-Control-Max-Age", "600"))
-        return Response(204, b"", headers)
-
-
-def _content_type(header: str) -> tuple[str, str | None]:
-    """(media type, charset or None) of a Content-Type header, both lower case."""
-    media, *params = (part.strip() for part in header.split(";"))
-    charset = None
-    for param in params:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            charset = value.strip().strip('"').lower()
-    return media.lower(), charset
-
-
-def _accepted(header: str) -> list[str]:
-    """Media types of an Accept header, best first (q-values honoured, order kept on ties)."""
-    ranked = []
-    for position, part in enumerate(header.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        if not fields[0]:
-            continue
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if q > 0:
-            ranked.append((-q, position, fields[0].lower()))
-    return [media for _, _, media in sorted(ranked)]
-
-
-@functools.lru_cache(maxsize=256)
-def negotiate(accept: str, fmt: str | None = None) -> tuple[str, str]:
-    """(results format, RDF format) for the Accept header, or for an explicit ?format=."""
-    results, rdf = "JSON", "TURTLE"
-    if fmt:
-        if fmt.lower() not in FORMAT_PARAM:
-            raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(FORMAT_PARAM)}")
-        r, d = FORMAT_PARAM[fmt.lower()]
-        return r or results, d or rdf
-    types = _accepted(accept or "")
-    found_results = next((RESULT_TYPES[t] for t in types if t in RESULT_TYPES), None)
-    found_rdf = next((RDF_TYPES[t] for t in types if t in RDF_TYPES), None)
-    return found_results or results, found_rdf or rdf
-
-
-def _form(text: str) -> dict[str, list[str]]:
-    """Parameters of a query string or form body, as urllib.parse.parse_qs(text,
-    keep_blank_values=True) gives them, but percent-escapes must be UTF-8."""
-    params: dict[str, list[str]] = {}
-    for item in text.split("&"):
-        if item:
-            name, _, value = item.partition("=")
-            params.setdefault(_unquote_plus(name), []).append(_unquote_plus(value))
-    return params
-
-
-def _unquote_plus(text: str) -> str:
-    """urllib.parse.unquote_plus with strict UTF-8, decoded by C codecs instead of a Python
-    loop over the escapes (which cost more than running a small query: a named query is
-    2 kB of form body with some 270 escapes). Every %XX becomes a \\xXX escape for the
-    unicode_escape codec; backslashes are escaped first, so there are no others."""
-    text = text.replace("+", " ")
-    if "%" not in text:
-        return text
-    escaped = text.replace("\\", "%5C").replace("%", "\\x").encode("utf-8")
-    try:
-        raw = escaped.decode("unicode_escape").encode("latin-1")
-    except UnicodeDecodeError:  # a % without two hex digits: kept as written, as urllib does
-        raw = unquote_to_bytes(text)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise QueryError(f"the parameters are not valid UTF-8: {err}") from None
 
 
 class SparqlApp:
@@ -998,62 +635,14 @@ class SparqlApp:
             reply(response)
 
     def _route(self, request: Request, reply: Callable[[Response], None]) -> Response | None:
-        path, method = request.path, request.method
-        if path in ("/", "/index.html"):
+        if request.path in ("/", "/index.html"):
             return self._page()
-        if path == "/update":
-            return _error(403, "this endpoint is read-only: no updates")
-        if path not in QUERY_PATHS:
-            return _error(404, f"no such path {path}; use /query")
-        if method == "OPTIONS":
-            return self.cors.preflight(request)
-        if method not in ("GET", "POST"):
-            return _error(405, "use GET or POST", [("Allow", METHODS)])
-        params = _form(request.query_string)
-        content_type, charset = _content_type(request.header("content-type"))
-        text = None
-        if method == "POST":
-            if charset not in ("utf-8", "utf8", None):
-                return _error(415, f"send the request in UTF-8, not {charset}")
-            try:
-                body = request.body.decode("utf-8")
-            except UnicodeDecodeError as err:
-                return _error(400, f"the request is not valid UTF-8: {err}")
-            if content_type == "application/sparql-update":
-                return _error(403, "this endpoint is read-only: no updates")
-            if content_type == "application/sparql-query":
-                text = body
-            elif content_type == "application/x-www-form-urlencoded":
-                for key, values in _form(body).items():
-                    params.setdefault(key, []).extend(values)
-            elif not content_type:
-                return _error(
-                    415,
-                    "say what the body is: Content-Type application/sparql-query or "
-                    "application/x-www-form-urlencoded",
-                )
-            else:
-                return _error(415, f"unsupported Content-Type {content_type!r}")
-        if "update" in params:
-            return _error(403, "this endpoint is read-only: no updates")
-        if text is None:
-            values = params.get("query")
-            if not values:
-                return self._description(request)
-            if len(values) > 1:
-                return _error(400, "give exactly one query parameter")
-            text = values[0]
-        results_fmt, rdf_fmt = negotiate(
-            request.header("accept"), (params.get("format") or [None])[0]
-        )
-        message = self.pool.message(
-            text,
-            results_fmt,
-            rdf_fmt,
-            params.get("default-graph-uri"),
-            params.get("named-graph-uri"),
-            f"http://{request.host}{request.path}",
-        )
+        asked = query_request(request, self.cors)
+        if asked is None:
+            return self._description(request)
+        if isinstance(asked, Response):
+            return asked
+        message = self.pool.message(*asked)
         self.pool.submit(
             message, lambda answer: reply(_answered(answer)), getattr(reply, "direct", None)
         )
@@ -1087,6 +676,8 @@ def _answered(answer: tuple[str, str, bytes]) -> Response:
     status, detail, body = answer
     if status == "sent":
         return Response(0, body, written=True)
+    if status == "kept":
+        return Response(0, b"", written=True, kept=True)
     if status == "cut":
         return Response(0, b"", cut=True)
     if status == "ok":
@@ -1101,28 +692,11 @@ def _answered(answer: tuple[str, str, bytes]) -> Response:
 # --- HTTP/1.1 over asyncio: the request line and headers are parsed by httptools (llhttp) ----
 
 
-HEADER_LIMIT = 64 * 1024  # request line and headers together
 KEEP_ALIVE = 10.0  # seconds an idle connection is kept open
 REQUEST_TIME = 30.0  # seconds from a request's first byte to its last (slow clients: 408)
 SEND_TIME = 60.0  # seconds a client may take to read what it asked for before it is dropped
 MAX_CONNECTIONS = 1000
 PIPELINE = 16  # requests read ahead on one connection before reading pauses
-_REASONS = {status.value: status.phrase for status in HTTPStatus}
-
-
-class _Date:
-    """The Date header, formatted once a second."""
-
-    second = -1
-    value = b""
-
-    @classmethod
-    def now(cls) -> bytes:
-        second = int(time.time())
-        if second != cls.second:
-            cls.second = second
-            cls.value = formatdate(second, usegmt=True).encode("ascii")
-        return cls.value
 
 
 class _Connection(asyncio.Protocol):
@@ -1144,6 +718,10 @@ class _Connection(asyncio.Protocol):
         self.paused_writing = False
         self.closing = False  # answer what was read, then close
         self.timer: asyncio.TimerHandle | None = None
+        self.loop: asyncio.AbstractEventLoop = asyncio.get_event_loop()  # the running one
+        self.partial = False  # part of a request is read (its end not yet)
+        self.lent = False  # a worker reads and answers this connection (see released)
+        self.feeding = False  # in data_received: requests are queued, not yet sent on
         self._reset()
 
     def _reset(self) -> None:
@@ -1173,17 +751,27 @@ class _Connection(asyncio.Protocol):
         self.transport = None
 
     def data_received(self, data: bytes) -> None:
+        """Parse what came; the first whole request goes to the app once all of `data` is
+        read, so that it is known whether more of the connection was read with it (a worker
+        may keep only a connection with nothing read ahead)."""
         if self.closing:
             return
+        self.feeding = True
         try:
             self.parser.feed_data(data)
         except self.errors[1]:  # Upgrade: answer what was asked, then close
             self.closing = True
         except self.errors[0] as err:
+            self.closing = True  # what was read whole before it is still answered, first
+            self.feeding = False
+            self._next()
             if self.head_size > HEADER_LIMIT:
                 self._fail(431, f"the request line and headers pass {HEADER_LIMIT:,} bytes")
             else:
                 self._fail(400, f"malformed HTTP request: {err}")
+        finally:
+            self.feeding = False
+        self._next()
 
     def pause_writing(self) -> None:
         self.paused_writing = True
@@ -1197,6 +785,7 @@ class _Connection(asyncio.Protocol):
     # -- httptools callbacks
     def on_message_begin(self) -> None:
         self._reset()
+        self.partial = True
         if not self.busy and not self.queue:
             self._arm(REQUEST_TIME, self._too_slow)
 
@@ -1233,6 +822,7 @@ class _Connection(asyncio.Protocol):
         self.body.append(body)
 
     def on_message_complete(self) -> None:
+        self.partial = False
         if self.refused is not None:
             return
         url = self.parse_url(self.url)
@@ -1251,7 +841,8 @@ class _Connection(asyncio.Protocol):
         self.queue.append((request, keep_alive))
         if len(self.queue) > PIPELINE and self.transport:
             self.transport.pause_reading()
-        self._next()
+        if not self.feeding:
+            self._next()
 
     # -- answering
     def _next(self) -> None:
@@ -1265,6 +856,9 @@ class _Connection(asyncio.Protocol):
         )
 
     def _reply(self, reply: _Reply, response: Response) -> None:
+        if response.kept:  # answered, and the worker goes on reading the connection
+            self.lent = True
+            return
         self.busy = False
         if self.transport is None:  # the client went away while its query ran
             return
@@ -1308,6 +902,38 @@ class _Connection(asyncio.Protocol):
             self.closing = True
             transport.close()
 
+    # -- a connection lent to a worker (endpoint_workers._keep)
+    def released(self, data: bytes, rest: bytes) -> None:
+        """The worker gives the connection back: this loop reads it again, starting with what
+        the worker read and did not answer, after sending what the worker could not."""
+        self.lent = False
+        self.busy = False
+        transport = self.transport
+        if transport is None:
+            return
+        if rest:
+            transport.write(rest)
+        transport.resume_reading()
+        if data:
+            self.data_received(data)
+        if not self.busy and not self.queue and not self.closing:
+            self._arm(KEEP_ALIVE, self._idle)
+
+    def stopped(self, answer: tuple[str, str, bytes], origin: str) -> None:
+        """The request the worker read itself was stopped (time limit) or its worker died:
+        answer it here, as any other."""
+        self.lent = False
+        self.busy = True
+        _Reply(self, origin, True)(_answered(answer))
+
+    def lost(self) -> None:
+        """The worker died while it kept the connection quiet: what it had read is gone."""
+        self.lent = False
+        self.busy = False
+        if self.transport is not None:
+            self.closing = True
+            self.transport.abort()
+
     def _fail(self, status: int, message: str) -> None:
         """Answer an unreadable request and close (what follows it cannot be trusted)."""
         self.closing = True
@@ -1326,7 +952,7 @@ class _Connection(asyncio.Protocol):
     # -- time limits
     def _arm(self, seconds: float, then: Callable) -> None:
         self._disarm()
-        self.timer = asyncio.get_running_loop().call_later(seconds, then)
+        self.timer = self.loop.call_later(seconds, then)
 
     def _disarm(self) -> None:
         if self.timer is not None:
@@ -1362,23 +988,28 @@ class _Reply:
     def __call__(self, response: Response) -> None:
         self.connection._reply(self, response)
 
-    def direct(self) -> tuple[int, bytes] | None:
-        """(socket file descriptor, header lines) when the socket is free for a worker to
-        write on now: open, and nothing of this server's still waiting to go out on it."""
+    def direct(self) -> tuple[int, bytes, tuple | None, _Connection] | None:
+        """(socket file descriptor, header lines, keep, lender) when the socket is free for a
+        worker to write on now: open, and nothing of this server's still waiting to go out
+        on it. `keep` is (CORS origins,) when the worker may also keep the connection and
+        read the next request itself: nothing more of it read here, nothing to close; this
+        loop then stops reading it until the worker gives it back (`lender.released`)."""
         connection = self.connection
         transport = connection.transport
         if transport is None or transport.is_closing() or transport.get_write_buffer_size():
             return None
         if connection.fd < 0:
             return None
-        lines = [
-            f"{name}: {value}\r\n"
-            for name, value in connection.server.app.cors.headers(self.origin)
-        ]
-        if not self.keep_alive or connection.closing:
+        cors = connection.server.app.cors
+        close = not self.keep_alive or connection.closing
+        if close:
             self.promised_close = True
-            lines.append("Connection: close\r\n")
-        return connection.fd, "".join(lines).encode("latin-1")
+        head = cors.head(self.origin, close)
+        keep = None
+        if not (close or connection.queue or connection.partial or connection.paused_writing):
+            keep = (cors.origins,)
+            transport.pause_reading()
+        return connection.fd, head, keep, connection
 
 
 class Endpoint:
@@ -1405,6 +1036,7 @@ class Endpoint:
         self._loop = loop
         try:
             self._stop = asyncio.Event()
+            self.app.pool._attach(loop)  # once, not per query
             server = loop.run_until_complete(
                 loop.create_server(lambda: _Connection(self), sock=self.socket, backlog=1024)
             )
