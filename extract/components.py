@@ -1,11 +1,13 @@
 """Registered spaCy components that add policy-text knowledge to the statistical model.
 
 Order in the pipeline (see `assemble`): the model's `ner`, then spaCy's own `span_ruler`
-("bg_patterns": gazetteer + extract/patterns/*.jsonl into doc.spans["bg_rules"]), then
-`bg_name_rules` (rules that need more than a token pattern: law names, quoted and cue-word
-instrument names, council and college), `bg_abbreviations` ("Long Form (LF)" pairs),
-`bg_municipal_actors` (extract/actors.py: the municipality that acts) and `bg_entity_typer`, which decides per span which kind of thing it names and writes the result
-to doc.spans["bg_entities"] (label = a bg: class name, kb_id = gazetteer id).
+("bg_patterns": gazetteer + extract/patterns/*.jsonl, the council and the college among
+them, into doc.spans["bg_rules"]), then `bg_name_rules` (rules that need more than a token
+pattern: law names, quoted and cue-word instrument names, names after a kind word),
+`bg_abbreviations` ("Long Form (LF)" pairs), `bg_municipal_actors` (extract/actors.py: the
+municipality that acts) and `bg_entity_typer`, which decides per span which kind of thing it
+names and writes the result to doc.spans["bg_entities"] (label = a bg: class name, kb_id =
+gazetteer id).
 """
 
 from __future__ import annotations
