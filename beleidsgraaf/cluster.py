@@ -2,7 +2,7 @@
 
 A national corpus is thousands of documents, and the NLP step is most of the cost of each
 (docs/performance.md), so it is the part that goes to the workers: each reads a document,
-extracts it with the same code as `--n-process` (`pipeline._worker_job`, one pipeline per
+extracts it with the same code as `--n-process` (`pipeline._cluster_job`, one pipeline per
 worker process, loaded with its first document) and sends back its graph as N-Triples. This
 process alone writes the store, each document in one transaction, in the given order, so the
 store ends up as after a one-process build. What Dask gives: a worker that dies has its
@@ -19,19 +19,18 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
+
+from beleidsgraaf.inflight import in_order
 
 if TYPE_CHECKING:  # Dask is imported only when a cluster is asked for
     from distributed import Client
-    from rdflib import Dataset
 
-    from beleidsgraaf.pipeline import BuildResult, _Job, _Options
+__all__ = ["ClusterError", "parse_address", "connected", "results"]
 
-__all__ = ["ClusterError", "parse_address", "connected", "stream"]
+T = TypeVar("T")
 
 _LOCAL = re.compile(r"local(?::(\d+))?")
 _CONNECT_TIMEOUT = "20s"
@@ -97,58 +96,34 @@ def connected(address: str) -> Iterator[Client]:
 _ONE_AT_A_TIME = threading.Lock()  # a worker with several threads still runs one pipeline
 
 
-def _document(path: Path, previous, opt: _Options) -> _Job:
-    """On a worker: one document read, extracted and serialised, as for `--n-process`; an
-    exception becomes the document's one-line failure, so the build goes on."""
-    from beleidsgraaf import pipeline
-
+def _one_at_a_time(job: Callable, *args):
     with _ONE_AT_A_TIME:
-        pipeline._WORKER["options"] = opt
-        try:
-            return pipeline._worker_job(path, previous)
-        except Exception as err:  # noqa: BLE001 - reported per document, never fatal
-            return pipeline._Job(Path(path), _one_line(path, err), failed_early=True)
-
-
-def _one_line(path: Path, err: BaseException) -> str:
-    first = (str(err).strip().splitlines() or [""])[0]
-    return f"{Path(path).name}: {type(err).__name__}" + (f": {first}" if first else "")
+        return job(*args)
 
 
 # --- here ------------------------------------------------------------------------------------
 
 
-def stream(ds: Dataset, files: list[Path], opt: _Options, client: Client) -> Iterator[BuildResult]:
-    """The documents extracted on the cluster, written here in the given order."""
+def results(
+    client: Client, items: list[T], args_of: Callable[[T], tuple], job: Callable
+) -> Iterator[tuple[T, object]]:
+    """(item, what `job(*args_of(item))` returned on a worker) in the order of `items`; in
+    place of the result, the exception that lost it when it came to nothing (all workers that
+    ran it died, or it was lost in transit): that item only, the rest go on."""
     from distributed import KilledWorker
 
-    from beleidsgraaf.pipeline import BuildResult, _finish, _Flush, _stored_as
-
-    flush = _Flush()
     workers = max(1, sum(client.nthreads().values()))
-    window = 3 * workers  # documents in flight: enough to keep every worker busy while we write
-    futures: deque = deque()
-    todo = iter(files)
-    while True:
-        while len(futures) < window:
-            path = next(todo, None)
-            if path is None:
-                break
-            future = client.submit(_document, path, _stored_as(ds, path), opt, pure=False)
-            futures.append((path, future))
-        if not futures:
-            return
-        path, future = futures.popleft()
+    window = 3 * workers  # in flight: enough to keep every worker busy while the caller writes
+
+    def submit(item: T):
+        return client.submit(_one_at_a_time, job, *args_of(item), pure=False)
+
+    for item, future in in_order(items, submit, window):
         try:
-            job = future.result()
+            yield item, future.result()
         except KilledWorker:  # Dask ran it again on other workers; every one of them died
-            yield BuildResult(
-                Path(path), "failed", f"{Path(path).name}: its workers died on it (out of memory?)"
-            )
-            continue
+            yield item, ClusterError("its workers died on it (out of memory?)")
         except Exception as err:  # noqa: BLE001 - lost in transit, cancelled: this one only
-            yield BuildResult(Path(path), "failed", _one_line(path, err))
-            continue
+            yield item, err
         finally:
             future.release()
-        yield _finish(ds, job, opt, flush)

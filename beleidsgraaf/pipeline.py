@@ -51,6 +51,7 @@ from beleidsgraaf.graph.store import (
     serialize_graph,
     worth_compacting,
 )
+from beleidsgraaf.inflight import in_order
 
 __all__ = ["BuildResult", "extract", "build", "expand_paths", "SUPPORTED_SUFFIXES"]
 
@@ -173,7 +174,7 @@ def build(
         workers = _workers(options, n_process if len(files) > 1 else 1)
     with workers as pool, opened(store) as ds:
         if cluster:
-            stream = dask_cluster.stream(ds, files, options, pool)
+            stream = _on_cluster(ds, files, options, pool)
         elif pool:
             stream = _parallel(ds, files, options, pool)
         else:
@@ -450,17 +451,11 @@ def _parallel(
     """Documents extracted in worker processes, written here in the given order."""
     flush = _Flush()
     window = 2 * opt.n_process  # documents in flight: enough to keep every worker busy
-    futures: deque = deque()
-    todo = iter(files)
-    while True:
-        while len(futures) < window:
-            path = next(todo, None)
-            if path is None:
-                break
-            futures.append((path, pool.submit(_worker_job, path, _stored_as(ds, path))))
-        if not futures:
-            return
-        path, future = futures.popleft()
+
+    def submit(path: Path):
+        return pool.submit(_worker_job, path, _stored_as(ds, path))
+
+    for path, future in in_order(files, submit, window):
         try:
             job = future.result()
         except BrokenProcessPool:
@@ -469,6 +464,35 @@ def _parallel(
                 "the documents before it are stored, build again for the rest"
             ) from None
         yield _finish(ds, job, opt, flush)
+
+
+def _on_cluster(ds: Dataset, files: list[Path], opt: _Options, client) -> Iterator[BuildResult]:
+    """Documents extracted on the Dask workers of `client`, written here in the given order."""
+    from beleidsgraaf import cluster
+
+    flush = _Flush()
+    for path, got in cluster.results(
+        client, files, lambda path: (path, _stored_as(ds, path), opt), _cluster_job
+    ):
+        if isinstance(got, BaseException):  # lost on the way: this document only
+            yield BuildResult(Path(path), "failed", _one_line(path, got))
+        else:
+            yield _finish(ds, got, opt, flush)
+
+
+def _cluster_job(path: Path, previous: URIRef | None, opt: _Options) -> _Job:
+    """On a Dask worker (no initializer there, so the options come along): one document as
+    for `--n-process`; an exception becomes its one-line failure, so the build goes on."""
+    _WORKER["options"] = opt
+    try:
+        return _worker_job(path, previous)
+    except Exception as err:  # noqa: BLE001 - reported per document, never fatal
+        return _Job(Path(path), _one_line(path, err), failed_early=True)
+
+
+def _one_line(path: Path, err: BaseException) -> str:
+    first = (str(err).strip().splitlines() or [""])[0]
+    return f"{Path(path).name}: {type(err).__name__}" + (f": {first}" if first else "")
 
 
 def _stored_as(ds: Dataset, path: Path) -> URIRef | None:
