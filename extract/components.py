@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from . import gazetteer
 from .actors import make_municipal_actors  # noqa: F401 - registers bg_municipal_actors
 from .lexicon import common_words, endings, word_list, words
+from .pattern_flags import compile_patterns
 
 __all__ = ["assemble", "RULES_KEY", "ENTITIES_KEY", "common_words"]
 
@@ -1218,12 +1219,12 @@ def assemble(nlp: Language, ablate: Iterable[str] | None = None) -> Language:
             config={
                 "spans_key": RULES_KEY,
                 "phrase_matcher_attr": attr,
-                "validate": True,
+                "validate": False,  # compile_patterns validates them as written
                 "overwrite": overwrite,
             },
             **where,
         )
-        ruler.add_patterns(group)
+        ruler.add_patterns(compile_patterns(nlp.vocab, group))
     disabled = [g for g in NAME_RULE_GROUPS if g in ablate]
     nlp.add_pipe("bg_name_rules", config={"disabled": disabled})
     if "abbreviations" not in ablate:
