@@ -57,3 +57,20 @@ def test_n_distinct_documents_that_the_build_reads(n, tmp_path, store_dump):
         assert sections and goals and activities, result.message
     graphs = {line.rsplit(" ", 2)[-2] for line in store_dump(tmp_path / "store")}
     assert len(graphs) == n
+
+
+def _intro_words(text: str) -> int:
+    """Words between each 'Inleiding' heading and the goals that follow it (web-page layout)."""
+    parts = text.split("\nInleiding\n")[1:]
+    return sum(len(p.split("Wat willen we bereiken?")[0].split()) for p in parts)
+
+
+def test_introductions_take_the_share_of_words_asked_for():
+    web = [i for i in range(40) if corpus_generator.LAYOUTS[i % 2] == "webpage"]
+    for prose in (0.2, 0.4):
+        texts = [corpus_generator.document(i, tokens=3000, prose=prose)[1] for i in web]
+        intro = sum(map(_intro_words, texts))
+        listed = sum(len(t.split()) for t in texts)
+        assert 0.6 * prose <= intro / listed <= prose, (prose, intro / listed)
+    plain = corpus_generator.document(web[0], tokens=3000, prose=0)[1]
+    assert "\nInleiding\n" not in plain and _intro_words(plain) == 0
