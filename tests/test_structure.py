@@ -147,6 +147,34 @@ def test_goals_listed_first_then_prose_paragraphs_are_activities_of_all_goals():
     ]
 
 
+def test_an_introduction_in_a_section_with_numbered_activities_is_no_activity():
+    text = (
+        "3 Werk en inkomen\n\n"
+        "Inleiding\n\n"
+        "Dit programma beschrijft wat we willen bereiken en wat dat kost.\n\n"
+        "Wat willen we bereiken?\n\n"
+        "3.1 Meer inwoners hebben betaald werk.\n\n"
+        "Wat gaan we daarvoor doen?\n\n"
+        "3.1.1 Het werkgeversservicepunt bemiddelt naar vacatures.\n"
+        "Daarbij letten we op wat inwoners zelf kunnen.\n\n"
+        "4 Wonen\n\n"
+        "1. Meer betaalbare woningen.\n\n"
+        "We bouwen samen met de corporaties.\n"
+    )
+    tree = parse(text)
+    assert [g[1] for g in goals(tree)] == ["3.1", "1"]
+    assert acts(tree) == [
+        (
+            "3",
+            "3.1.1",
+            ["3.1"],
+            "Het werkgeversservicepunt bemiddelt naar vacatures. Daarbij letten we op wat "
+            "inwoners zelf kunnen.",
+        ),
+        ("4", None, ["1"], "We bouwen samen met de corporaties."),  # no numbered ones here
+    ]
+
+
 def test_prose_paragraph_wrapped_over_lines_is_one_activity():
     text = (
         "8.5 Jeugd\n\n"

@@ -374,6 +374,13 @@ class _Parser:
 
     def _finish(self) -> None:
         tree = self.tree
+        # Prose is an activity only in a section without numbered activities (the annotation
+        # guide): in one with them, a paragraph before the first (an introduction, the context
+        # of the goals) is neither goal nor activity; prose after one continues it.
+        numbered = {id(a.section) for a in tree.activities if a.notation is not None}
+        tree.activities = [
+            a for a in tree.activities if a.notation is not None or id(a.section) not in numbered
+        ]
         # Prose paragraphs after a list of goals serve all of them; but where goals and
         # paragraphs alternate ('Doel 1 ... prose ... Doel 2 ... prose'), each paragraph
         # serves the goal written right above it.
