@@ -173,6 +173,11 @@ def test_an_introduction_in_a_section_with_numbered_activities_is_no_activity():
         ),
         ("4", None, ["1"], "We bouwen samen met de corporaties."),  # no numbered ones here
     ]
+    # the introduction is still read for the names it holds
+    assert [text[b:e] for b, e in tree.prose] == [
+        "Inleiding",
+        "Dit programma beschrijft wat we willen bereiken en wat dat kost.",
+    ]
 
 
 def test_prose_paragraph_wrapped_over_lines_is_one_activity():

@@ -377,10 +377,15 @@ class _Parser:
         # Prose is an activity only in a section without numbered activities (the annotation
         # guide): in one with them, a paragraph before the first (an introduction, the context
         # of the goals) is neither goal nor activity; prose after one continues it.
+        # Its names are still read, as entities of the document (`tree.prose`).
         numbered = {id(a.section) for a in tree.activities if a.notation is not None}
-        tree.activities = [
-            a for a in tree.activities if a.notation is not None or id(a.section) not in numbered
-        ]
+        kept = []
+        for act in tree.activities:
+            if act.notation is None and id(act.section) in numbered:
+                tree.prose.append((act.start, act.end))
+            else:
+                kept.append(act)
+        tree.activities = kept
         # Prose paragraphs after a list of goals serve all of them; but where goals and
         # paragraphs alternate ('Doel 1 ... prose ... Doel 2 ... prose'), each paragraph
         # serves the goal written right above it.
