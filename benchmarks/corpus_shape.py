@@ -16,9 +16,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
-MENTION = "https://w3id.org/beleidsgraaf/def#mentionedIn"
-
 
 def shape(files: list[Path]) -> dict[str, float]:
     """Words and the share of them in goals and activities."""
@@ -44,13 +41,16 @@ def built(files: list[Path]) -> dict[str, float]:
     """Quads and entity mentions per 1,000 words of a build of `files` into a new store."""
     import pyoxigraph as ox
 
+    from beleidsgraaf.namespaces import BG
     from beleidsgraaf.pipeline import build
 
     with tempfile.TemporaryDirectory() as tmp:
         build(files, store=Path(tmp) / "store", skip_duplicates=False)
         store = ox.Store.read_only(str(Path(tmp) / "store"))
         quads = len(store)
-        mentions = sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(MENTION), None))
+        mentions = sum(
+            1 for _ in store.quads_for_pattern(None, ox.NamedNode(str(BG.mentionedIn)), None)
+        )
         del store
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in files)
     return {
