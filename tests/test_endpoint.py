@@ -295,6 +295,38 @@ def test_form_parsing_agrees_with_urllib(pairs, raw):
         assert _form(raw) == expected
 
 
+def test_a_worker_remembers_requests_by_their_exact_bytes():
+    """A worker reading a kept connection remembers what a request asked by its exact bytes:
+    the same bytes again give the same query without being parsed again; other bytes (another
+    origin, another query) are read afresh; incomplete and oversized requests are not mixed
+    up with whole ones."""
+    from beleidsgraaf.graph import endpoint_workers as workers
+
+    def request(query: str, origin: str = "") -> bytearray:
+        body = urlencode({"query": query}).encode()
+        head = b"POST /query HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        head += b"Content-Type: application/x-www-form-urlencoded\r\n"
+        if origin:
+            head += b"Origin: " + origin.encode() + b"\r\n"
+        return bytearray(head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+
+    cors, limit = Cors.parse("*"), 1024
+    workers._read_request_bytes.cache_clear()
+    first = workers._request_of(request("ASK {}"), cors, limit)
+    assert first == workers._read_request(request("ASK {}"), cors, limit)
+    assert first[0][0] == "ASK {}" and first[1] == ""
+    again = workers._request_of(request("ASK {}"), cors, limit)
+    assert again == first and workers._read_request_bytes.cache_info().hits == 1
+    other = workers._request_of(request("ASK {}", origin=PAGE_ORIGIN), cors, limit)
+    assert other[1] == PAGE_ORIGIN
+    assert workers._request_of(request("SELECT * {}"), cors, limit)[0][0] == "SELECT * {}"
+    assert workers._read_request_bytes.cache_info().hits == 1
+    assert workers._request_of(request("ASK {}")[:-3], cors, limit) is None  # not whole yet
+    large = request("ASK {}" + " " * workers.MEMO_BYTES)
+    assert workers._request_of(large, cors, limit)[0][0].startswith("ASK {}")
+    assert workers._read_request_bytes.cache_info().currsize == 4  # the large one is not kept
+
+
 # --- CORS ------------------------------------------------------------------------------------
 
 PAGE_ORIGIN = "https://portal.example.org"
