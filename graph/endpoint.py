@@ -55,6 +55,8 @@ from .endpoint_protocol import (
     ANSWER_STATUS,
     HEADER_LIMIT,
     MAX_REQUEST_BYTES,
+    MEMO_BYTES,
+    MEMO_ENTRIES,
     Cors,
     QueryTimeout,
     Request,
@@ -637,7 +639,11 @@ class SparqlApp:
     def _route(self, request: Request, reply: Callable[[Response], None]) -> Response | None:
         if request.path in ("/", "/index.html"):
             return self._page()
-        asked = query_request(request, self.cors)
+        asked = request.asked
+        if asked is None:
+            asked = query_request(request, self.cors)
+            if isinstance(asked, tuple):
+                request.asked = asked
         if asked is None:
             return self._description(request)
         if isinstance(asked, Response):
@@ -722,6 +728,7 @@ class _Connection(asyncio.Protocol):
         self.partial = False  # part of a request is read (its end not yet)
         self.lent = False  # a worker reads and answers this connection (see released)
         self.feeding = False  # in data_received: requests are queued, not yet sent on
+        self.begun = 0  # requests begun in what data_received is parsing
         self._reset()
 
     def _reset(self) -> None:
@@ -756,7 +763,15 @@ class _Connection(asyncio.Protocol):
         may keep only a connection with nothing read ahead)."""
         if self.closing:
             return
+        fresh = not (self.partial or self.queue or self.busy) and len(data) <= MEMO_BYTES
+        if fresh:
+            known = self.server.requests.get(data)
+            if known is not None:  # one whole request, read before: the parser is between
+                self.queue.append(known)  # requests, as it would be after reading it again
+                self._next()
+                return
         self.feeding = True
+        self.begun = 0
         try:
             self.parser.feed_data(data)
         except self.errors[1]:  # Upgrade: answer what was asked, then close
@@ -771,6 +786,8 @@ class _Connection(asyncio.Protocol):
                 self._fail(400, f"malformed HTTP request: {err}")
         finally:
             self.feeding = False
+        if fresh and self.begun == 1 and len(self.queue) == 1 and not self.closing:
+            self.server.remember(data, self.queue[0])
         self._next()
 
     def pause_writing(self) -> None:
@@ -785,6 +802,7 @@ class _Connection(asyncio.Protocol):
     # -- httptools callbacks
     def on_message_begin(self) -> None:
         self._reset()
+        self.begun += 1
         self.partial = True
         if not self.busy and not self.queue:
             self._arm(REQUEST_TIME, self._too_slow)
@@ -1025,10 +1043,21 @@ class Endpoint:
         self.server_address = sock.getsockname()[:2]
         self.server_port = self.server_address[1]
         self.connections: set[_Connection] = set()
+        # whole requests read before, by their exact bytes: (Request, keep-alive)
+        self.requests: dict[bytes, tuple[Request, bool]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self._done = threading.Event()
         self._done.set()
+
+    def remember(self, data: bytes, request: tuple[Request, bool]) -> None:
+        """Keep a whole request by its bytes (not one with Expect: its 100 Continue is
+        written while it is read); the oldest goes when there are MEMO_ENTRIES."""
+        if "expect" in request[0].headers:
+            return
+        if len(self.requests) >= MEMO_ENTRIES:
+            del self.requests[next(iter(self.requests))]
+        self.requests[data] = request
 
     def serve_forever(self) -> None:
         self._done.clear()

@@ -56,6 +56,11 @@ FORMAT_PARAM = {  # ?format=... for links typed by hand
 QUERY_PATHS = ("/query", "/sparql")
 METHODS = "GET, POST, OPTIONS"
 HEADER_LIMIT = 64 * 1024  # request line and headers together
+# Requests up to this size are remembered by their exact bytes, where they are read (the event
+# loop, a worker keeping a connection): a client that asks again sends the same bytes, and
+# reading them (llhttp's callbacks, form decoding) is most of the loop's work per request.
+MEMO_BYTES = 16 * 1024
+MEMO_ENTRIES = 256
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
@@ -95,6 +100,9 @@ class Request:
     headers: dict[str, str]  # lower-case names; repeated headers joined with ", "
     body: bytes
     host: str
+    # what query_request found in it, once asked (a request remembered by its bytes is
+    # answered again: see MEMO_BYTES)
+    asked: tuple | None = field(default=None, compare=False, repr=False)
 
     def header(self, name: str, default: str = "") -> str:
         return self.headers.get(name, default)

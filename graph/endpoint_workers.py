@@ -23,6 +23,8 @@ from .endpoint_protocol import (
     ANSWER_STATUS,
     HEADER_LIMIT,
     MAX_REQUEST_BYTES,
+    MEMO_BYTES,
+    MEMO_ENTRIES,
     QUERY_PATHS,
     RDF_MEDIA,
     RESULT_MEDIA,
@@ -245,9 +247,6 @@ class _OneRequest:
         self.complete = True
 
 
-MEMO_BYTES = 16 * 1024  # requests up to this size are remembered by their exact bytes
-
-
 def _request_of(data: bytearray, cors: Cors, limit: int) -> tuple[tuple, str] | bool | None:
     """`_read_request`, remembered by the exact bytes of a request: a client that asks
     again sends the same bytes, and reading them (httptools, form decoding) is a tenth of
@@ -257,7 +256,7 @@ def _request_of(data: bytearray, cors: Cors, limit: int) -> tuple[tuple, str] | 
     return _read_request_bytes(bytes(data), cors, limit)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=MEMO_ENTRIES)
 def _read_request_bytes(data: bytes, cors: Cors, limit: int) -> tuple[tuple, str] | bool | None:
     return _read_request(data, cors, limit)
 

@@ -530,3 +530,43 @@ def test_limits_on_what_a_client_sends(url: str):
     assert too_long.startswith(b"HTTP/1.1 413") and b"at most" in too_long
     garbage = _raw(url, b"\x16\x03\x01 not http at all\r\n\r\n")
     assert garbage.startswith(b"HTTP/1.1 400") and b"malformed HTTP" in garbage
+
+
+def test_the_loop_remembers_whole_requests_by_their_exact_bytes(store: Path):
+    """The event loop answers a request it has read before (same bytes) without parsing it
+    again, and alike: origin-dependent answers stay apart, and only a request read whole in
+    one piece, alone, is remembered (not half of one, not two pipelined)."""
+    limits = Limits(timeout=TIMEOUT, max_result_bytes=MAX_BYTES, workers=2)
+    server, pool = make_endpoint(store, "127.0.0.1", 0, limits, Cors.parse(PAGE_ORIGIN))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        plain = _ask_request(close=True)
+        answers = [_raw(url, plain) for _ in range(3)]  # a new connection each: the loop reads
+        assert all(a.startswith(b"HTTP/1.1 200 OK") for a in answers)
+        assert all(a.endswith(b'{"head":{},"boolean":true}') for a in answers)
+        assert b"Access-Control-Allow-Origin" not in answers[-1]
+        assert list(server.requests) == [plain]
+        page = _ask_request(f"Origin: {PAGE_ORIGIN}\r\n", close=True)
+        for _ in range(2):
+            got = _raw(url, page)
+            assert f"Access-Control-Allow-Origin: {PAGE_ORIGIN}\r\n".encode() in got
+        assert list(server.requests) == [plain, page]
+        port = server.server_port
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            half = len(plain) // 2
+            sock.sendall(plain[:half])
+            time.sleep(0.2)
+            sock.sendall(plain[half:])
+            split = b""
+            while chunk := sock.recv(65536):
+                split += chunk
+        assert split.startswith(b"HTTP/1.1 200 OK")
+        two = _raw(url, _ask_request() + plain)
+        assert two.count(b"HTTP/1.1 200 OK") == 2
+        assert list(server.requests) == [plain, page]  # neither half nor pair kept
+    finally:
+        server.shutdown()
+        server.server_close()
+        pool.close()
