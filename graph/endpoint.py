@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from .endpoint_passed import PassedTexts
 from .endpoint_protocol import (
     _REASONS,
     ANSWER_STATUS,
@@ -235,7 +236,7 @@ class _Worker:
         self.state = ctx.RawValue(WorkerState)  # written by the worker, read here
         self.process = ctx.Process(
             target=_worker,
-            args=(store_path, child, self.state, pool.limits.max_result_bytes),
+            args=(store_path, child, self.state, pool.limits.max_result_bytes, pool.passed),
             daemon=True,
         )
         self.process.start()
@@ -293,6 +294,7 @@ class QueryPool:
         self._idle: collections.deque[_Worker] = collections.deque()
         self._waiting: collections.deque[_Job] = collections.deque()
         self._checked: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self.passed = PassedTexts(self._ctx)  # what the workers' guards let through
         self._all: list[_Worker] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watching: asyncio.TimerHandle | None = None

@@ -18,6 +18,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
+from .endpoint_passed import PassedTexts
 from .endpoint_protocol import (
     _REASONS,
     ANSWER_STATUS,
@@ -36,6 +37,8 @@ from .endpoint_protocol import (
     query_request,
 )
 from .sparql import QueryError, check_query
+
+_PASSED: PassedTexts | None = None  # the texts any worker's guard let through (shared)
 
 
 class _CappedBuffer:
@@ -106,7 +109,9 @@ class WorkerState(ctypes.Structure):
     ]
 
 
-def _worker(store_path: str, conn, state: WorkerState, limit: int) -> None:
+def _worker(
+    store_path: str, conn, state: WorkerState, limit: int, passed: PassedTexts | None = None
+) -> None:
     """Worker process: open the store read-only once, then answer queries from the pipe.
 
     A query that comes with a client's socket (passed over the pipe, SCM_RIGHTS) is answered
@@ -119,12 +124,14 @@ def _worker(store_path: str, conn, state: WorkerState, limit: int) -> None:
     """
     import pyoxigraph as ox
 
+    global _PASSED
+    _PASSED = passed
     try:
         store = ox.Store.read_only(store_path)
     except OSError as err:
         conn.send(("failed", f"cannot open the store at {store_path}: {err}", b""))
         return
-    _verdict("ASK {}")  # load rdflib's grammar now, not in the first query's time
+    _check_read_only("ASK {}")  # load rdflib's grammar now, not in the first query's time
     conn.send(("ready", "", b""))
     fd = conn.fileno()
     pipe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, fileno=os.dup(fd))
@@ -410,13 +417,18 @@ def _send_frame(fd: int, message) -> None:
 @functools.lru_cache(maxsize=1024)
 def _verdict(text: str) -> tuple[str, str] | None:
     """None for a query that may run, else (status, message); cached, because parsing with
-    rdflib's grammar costs more than running most queries, and clients repeat queries."""
+    rdflib's grammar costs more than running most queries, and clients repeat queries; and
+    a text another worker has let through is not parsed here again (endpoint_passed)."""
+    if _PASSED is not None and text in _PASSED:
+        return None
     try:
         _check_read_only(text)
     except _ReadOnly as err:
         return "read-only", str(err)
     except QueryError as err:
         return "malformed", str(err)
+    if _PASSED is not None:
+        _PASSED.add(text)
     return None
 
 

@@ -570,3 +570,58 @@ def test_the_loop_remembers_whole_requests_by_their_exact_bytes(store: Path):
         server.shutdown()
         server.server_close()
         pool.close()
+
+
+def _add_in_child(table, text: str) -> None:
+    table.add(text)
+
+
+def test_texts_one_worker_let_through_are_not_parsed_by_another(store: Path, monkeypatch):
+    """The guard's verdicts are shared: a text one process let through is found by another
+    (shared memory), a worker does not parse a text found there, a full table only forgets
+    (never reports a text it was not given), and every query the endpoint lets through is
+    written there."""
+    import multiprocessing
+
+    from beleidsgraaf.graph import endpoint_workers as workers
+    from beleidsgraaf.graph.endpoint_passed import PassedTexts
+
+    ctx = multiprocessing.get_context("spawn")
+    table = PassedTexts(ctx)
+    child = ctx.Process(target=_add_in_child, args=(table, "ASK { ?s ?p ?o }"))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    assert "ASK { ?s ?p ?o }" in table and "ASK { ?s ?p ?x }" not in table
+    small = PassedTexts(ctx, slots=4)
+    texts = [f"ASK {{ <urn:x:{i}> ?p ?o }}" for i in range(50)]
+    for text in texts:
+        small.add(text)
+    assert 0 < sum(text in small for text in texts) <= 4
+    assert f"ASK {{ <urn:x:{len(texts)}> ?p ?o }}" not in small
+
+    def no_parse(text: str) -> None:
+        raise AssertionError(f"parsed again: {text}")
+
+    monkeypatch.setattr(workers, "_PASSED", table)
+    monkeypatch.setattr(workers, "_check_read_only", no_parse)
+    workers._verdict.cache_clear()
+    assert workers._verdict("ASK { ?s ?p ?o }") is None
+    workers._verdict.cache_clear()
+
+    limits = Limits(timeout=TIMEOUT, max_result_bytes=MAX_BYTES, workers=2)
+    server, pool = make_endpoint(store, "127.0.0.1", 0, limits)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?type }"
+        assert query not in pool.passed
+        assert _post(f"http://127.0.0.1:{server.server_port}", query).status_code == 200
+        assert query in pool.passed
+        bad = "SELECT ?s WHERE { ?s ?p }"
+        assert _post(f"http://127.0.0.1:{server.server_port}", bad).status_code == 400
+        assert bad not in pool.passed
+    finally:
+        server.shutdown()
+        server.server_close()
+        pool.close()
