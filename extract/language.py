@@ -179,9 +179,11 @@ def bg_sentence_breaks(doc: Doc) -> Doc:
         return doc
     starts = numpy.full((n, 1), -1, dtype="int64")  # -1: not a sentence start
     starts[0, 0] = 1
-    words = [t.text for t in doc]
-    spaces = [t.is_space for t in doc]
-    trailing = [t.whitespace_ for t in doc]
+    words, spaces, trailing = [], [], []
+    for token in doc:  # one pass: each Token object made once
+        words.append(token.text)
+        spaces.append(token.is_space)
+        trailing.append(token.whitespace_)
     for i in range(1, n):
         if spaces[i]:
             continue
