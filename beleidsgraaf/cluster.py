@@ -35,6 +35,13 @@ T = TypeVar("T")
 _LOCAL = re.compile(r"local(?::(\d+))?")
 _CONNECT_TIMEOUT = "20s"
 
+#: Dask settings for the workers of a LocalCluster. Dask's statistical profiler samples a
+#: worker's stack every 10 ms and keeps a call tree of each second, for the last 1,000
+#: seconds, and of each task: through a long build the workers' memory grew with it by some
+#: 170 KB a document (spaCy's stacks are deep), for a dashboard nobody opens here. A scheduler given by address has its own
+#: settings: start its workers with `DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`.
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+
 
 class ClusterError(RuntimeError):
     """The cluster cannot be started or reached; the message says why, for the user."""
@@ -61,6 +68,7 @@ def connected(address: str) -> Iterator[Client]:
     """A Dask client on the cluster `address` (a LocalCluster is started and stopped here)."""
     kind, where = parse_address(address)
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise ClusterError("--cluster needs Dask: pip install 'distributed'") from None
@@ -69,13 +77,14 @@ def connected(address: str) -> Iterator[Client]:
     cluster = None
     try:
         if kind == "local":
-            cluster = LocalCluster(
-                n_workers=int(where),
-                threads_per_worker=1,  # one pipeline, one document at a time per worker
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
+            with dask.config.set(WORKER_CONFIG):  # the nannies keep it for restarted workers
+                cluster = LocalCluster(
+                    n_workers=int(where),
+                    threads_per_worker=1,  # one pipeline, one document at a time per worker
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
             client = Client(cluster)
         else:
             client = Client(str(where), timeout=_CONNECT_TIMEOUT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 import cloudpickle
@@ -235,3 +236,19 @@ def test_cluster_and_n_process_are_not_given_together(run_cli, tmp_path, docs):
     args = ("--cluster", "local:2", "--n-process", "2")
     result = run_cli("build", docs[0], "--store", tmp_path / "s", *args)
     assert result.code == 2 and "give one of them" in result.err
+
+
+def _profiling(dask_worker) -> tuple[bool, int]:
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled"), len(dask_worker.profile_history)
+
+
+def test_the_local_cluster_workers_keep_no_profile_of_their_stacks():
+    """`--cluster local:N` workers run without Dask's statistical profiler, whose call trees
+    made their memory grow through a long build (docs/performance.md), also after a task."""
+    from beleidsgraaf import cluster
+
+    with cluster.connected("local:1") as client:
+        assert client.submit(time.sleep, 1.2, pure=False).result() is None
+        assert list(client.run(_profiling).values()) == [(False, 0)]
