@@ -38,8 +38,9 @@ _CONNECT_TIMEOUT = "20s"
 #: Dask settings for the workers of a LocalCluster. Dask's statistical profiler samples a
 #: worker's stack every 10 ms and keeps a call tree of each second, for the last 1,000
 #: seconds, and of each task: through a long build the workers' memory grew with it by some
-#: 170 KB a document (spaCy's stacks are deep), for a dashboard nobody opens here. A scheduler given by address has its own
-#: settings: start its workers with `DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`.
+#: 170 KB a document (spaCy's stacks are deep), for a dashboard nobody opens here. A
+#: scheduler given by address has its own settings: start its workers with
+#: `DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`.
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 
 

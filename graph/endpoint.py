@@ -293,8 +293,8 @@ class QueryPool:
         self._ctx = _process_context()
         self._idle: collections.deque[_Worker] = collections.deque()
         self._waiting: collections.deque[_Job] = collections.deque()
-        self._checked: collections.OrderedDict[str, None] = collections.OrderedDict()
-        self.passed = PassedTexts(self._ctx)  # what the workers' guards let through
+        # what the workers' guards let through: a text is parsed once for the whole pool
+        self.passed = PassedTexts(self._ctx)
         self._all: list[_Worker] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._watching: asyncio.TimerHandle | None = None
@@ -387,19 +387,8 @@ class QueryPool:
             )
         )
 
-    def _remember(self, text: str) -> None:
-        if text in self._checked:
-            return  # the usual case; only new texts need a place (oldest out first)
-        self._checked[text] = None
-        if len(self._checked) > self.CHECKED:
-            self._checked.popitem(last=False)
-
     def _dispatch(self, worker: _Worker, job: _Job) -> None:
-        """Send `job` to `worker`; its time limit starts when the worker starts it. A text
-        the guard has let through in one worker is not parsed again in another (rdflib's
-        parse costs 70-150 ms per text)."""
-        if job.message[0] in self._checked:
-            job.message = (*job.message[:-1], True)
+        """Send `job` to `worker`; its time limit starts when the worker starts it."""
         if job.timer is not None:
             job.timer.cancel()
             job.timer = None
@@ -430,9 +419,6 @@ class QueryPool:
             self._pump()
             return
         kind = message[0]
-        if kind == "passed":  # a text the guard let through in a request the worker read
-            self._remember(message[1])
-            return
         if kind == "released":  # (released, data read and not answered, rest to send, eof)
             lender, worker.keeping = worker.keeping, None
             if lender is not None:
@@ -442,10 +428,6 @@ class QueryPool:
             return
         job = worker.jobs.popleft()
         job.timer.cancel()
-        if len(message) > 3:  # (status, detail, body, guard passed)
-            if message[3]:
-                self._remember(job.message[0])
-            message = message[:3]
         if kind == "kept":  # answered, and the worker keeps the connection for the next
             worker.keeping = job.lender
             self._watch_kept()
@@ -585,10 +567,7 @@ class QueryPool:
             default_graphs or [],
             named_graphs or [],
             base_iri,
-            False,  # checked: the guard has let this very text through before
         )
-
-    CHECKED = 4096  # query texts remembered as let through by the guard
 
     def processes(self) -> list[int]:
         """Process ids of the live workers (for tests and the load check)."""

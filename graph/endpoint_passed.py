@@ -19,7 +19,7 @@ import hashlib
 
 __all__ = ["PassedTexts"]
 
-SLOTS = 8192  # 64 KiB; the event loop remembers 4,096 texts (QueryPool.CHECKED)
+SLOTS = 8192  # 64 KiB: eight times the texts each worker keeps its own verdict of
 PROBES = 8
 
 

@@ -66,8 +66,8 @@ def _answer(store, message: tuple) -> tuple[str, str, bytes]:
     """(status, media type or message, body) for one query message, in a worker."""
     import pyoxigraph as ox
 
-    text, results_fmt, rdf_fmt, limit, default_graphs, named_graphs, base, checked = message
-    verdict = None if checked else _verdict(text)
+    text, results_fmt, rdf_fmt, limit, default_graphs, named_graphs, base = message
+    verdict = _verdict(text)
     if verdict is not None:
         return verdict[0], verdict[1], b""
     try:
@@ -147,7 +147,7 @@ def _worker(
             return
         job, head, keep = message
         if client is None:
-            _send_frame(fd, (*_answer(store, job), _passed(job)))
+            _send_frame(fd, _answer(store, job))
             continue
         try:
             response = _http_answer(_answer(store, job), head)
@@ -159,7 +159,7 @@ def _worker(
             raise
         if not kept:
             os.close(client)
-        _send_frame(fd, ("kept" if kept else "sent", "", rest, _passed(job)))
+        _send_frame(fd, ("kept" if kept else "sent", "", rest))
         state.writing = 0
         if kept:
             _keep(store, client, Cors(keep[0]), fd, pending, state, limit)
@@ -210,14 +210,11 @@ def _keep(
             state.origin = origin.encode("latin-1")
             state.started = time.monotonic()
             state.own = 1
-            misses = _verdict.cache_info().misses
             answer = _answer(store, message)
             response = _http_answer(answer, cors.head(origin))
             state.writing = 1
             rest = _write_some(client, response)
             state.own = 0
-            if _verdict.cache_info().misses != misses and _verdict(message[0]) is None:
-                _send_frame(fd, ("passed", message[0], b""))  # the others need not parse it
             state.writing = 0
             if rest:
                 break
@@ -320,12 +317,7 @@ def _read_request(
         return False
     text, results_fmt, rdf_fmt, default_graphs, named_graphs, base = asked
     message = (text, results_fmt, rdf_fmt, limit, default_graphs or [], named_graphs or [])
-    return (*message, base, False), headers.get("origin", "")
-
-
-def _passed(message: tuple) -> bool:
-    """Whether the guard let this query through (read from its cache: it has just run)."""
-    return message[-1] or _verdict(message[0]) is None
+    return (*message, base), headers.get("origin", "")
 
 
 def _receive_job(pipe: socket.socket, pending: bytearray) -> tuple[Any, int | None]:
